@@ -1,0 +1,109 @@
+//! Problems found in a spec, each tied to where it is.
+//!
+//! Stages 1-4 collect every problem they find instead of stopping at the first, so a user
+//! fixing a broken spec sees all of it at once.
+
+use std::fmt;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation went on, but something was rewritten or loosened; worth a look.
+    Note,
+    /// Generation cannot go on.
+    Error,
+}
+
+/// One finding, located by JSON pointer and, where known, line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// RFC 6901 pointer into the document (`""` is the whole document).
+    pub pointer: String,
+    pub message: String,
+    /// 1-based line and column in the source text.
+    pub position: Option<(usize, usize)>,
+}
+
+impl Diagnostic {
+    pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, pointer, message)
+    }
+
+    pub fn note(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, pointer, message)
+    }
+
+    fn new(severity: Severity, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            pointer: pointer.into(),
+            message: message.into(),
+            position: None,
+        }
+    }
+
+    pub fn at(mut self, line: usize, col: usize) -> Self {
+        self.position = Some((line, col));
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Note => "note",
+        };
+        let pointer = if self.pointer.is_empty() {
+            "(document root)"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{kind}: {}\n  at {pointer}", self.message)?;
+        if let Some((line, col)) = self.position {
+            write!(f, " (line {line}, column {col})")?;
+        }
+        Ok(())
+    }
+}
+
+/// The error every fallible stage returns: all problems found, errors first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    /// The spec's name as the user gave it (a file path, or `<embedded>`).
+    pub origin: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        write!(
+            f,
+            "{}: cannot generate an SDK: {errors} error{}",
+            self.origin,
+            if errors == 1 { "" } else { "s" }
+        )?;
+        for d in &self.diagnostics {
+            write!(f, "\n{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// Escapes one reference token for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends one token to a pointer.
+pub fn join(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", escape_token(token))
+}

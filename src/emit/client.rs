@@ -1,0 +1,322 @@
+//! The client: constructor, settings, one async method per operation, and the error body.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ty_tokens, EmitOptions, Scope};
+use crate::ir::{
+    Api, AuthKind, Docs, Operation, Param, ParamLocation, StatusMatch, Success, Ty,
+};
+use crate::naming::{ident, Case};
+
+pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
+    let base_url = api.base_url.clone().unwrap_or_default();
+    let user_agent = &options.user_agent;
+    let has_bearer = api.auth.iter().any(|a| a.kind == AuthKind::Bearer);
+    let constructor = constructor(has_bearer, &base_url);
+    let credentials = credential_setters(api, has_bearer);
+    let operations = api.operations.iter().map(|op| operation(api, op));
+    let error_variants = api.error_bodies.iter().map(|e| {
+        let variant = format_ident!("{}", e.variant);
+        let ty = ty_tokens(&e.ty, Scope::Root);
+        quote!(#variant(#ty),)
+    });
+    let api_docs = doc_attrs(
+        &Docs {
+            summary: Some(format!("A client for {} {}.", api.title, api.version)),
+            description: api.description.clone(),
+        },
+        &["Cheap to clone: clones share one connection pool.".to_string()],
+    );
+    quote! {
+        pub use self::runtime::{Nullable, RequestOptions};
+
+        /// What a call returns when it fails: see the variants for what the caller gets.
+        pub type Error = runtime::Error<ErrorBody>;
+
+        /// The decoded body of an error status the API documents, by type.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum ErrorBody {
+            #(#error_variants)*
+        }
+
+        /// The server the API names first; change it with `Client::with_base_url`.
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        /// Sent as `User-Agent` with every request.
+        pub const USER_AGENT: &str = #user_agent;
+
+        #api_docs
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: runtime::Core,
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        impl Client {
+            #constructor
+
+            /// Sends requests to `url` instead of the default server.
+            pub fn with_base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.set_base_url(url.into());
+                self
+            }
+
+            /// Sends requests with a `reqwest::Client` you built (proxies, TLS, middleware...).
+            pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
+                self.core.set_http_client(http);
+                self
+            }
+
+            /// How long one attempt may take, from connecting to the end of the response body
+            /// (default: [`runtime::DEFAULT_TIMEOUT`]).
+            pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.core.add_options(RequestOptions::new().timeout(timeout));
+                self
+            }
+
+            /// How many times a failed request is retried (default:
+            /// [`runtime::DEFAULT_MAX_RETRIES`]; `0` turns retries off).
+            pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+                self.core.add_options(RequestOptions::new().max_retries(max_retries));
+                self
+            }
+
+            /// A client that sends these options (headers, timeout, retries) on top of its own:
+            /// `client.with_options(RequestOptions::new().header("X-Trace", id)).some_call()`.
+            pub fn with_options(&self, options: RequestOptions) -> Self {
+                let mut client = self.clone();
+                client.core.add_options(options);
+                client
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            #credentials
+
+            #(#operations)*
+        }
+    }
+}
+
+fn constructor(has_bearer: bool, base_url: &str) -> TokenStream {
+    let server = if base_url.is_empty() {
+        " The API names no server: set one with `with_base_url`.".to_string()
+    } else {
+        format!(" Requests go to `{base_url}` unless `with_base_url` says otherwise.")
+    };
+    if has_bearer {
+        quote! {
+            /// A client that sends `token` as `Authorization: Bearer <token>`.
+            ///
+            #[doc = #server]
+            pub fn new(token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                let mut core = runtime::Core::new(DEFAULT_BASE_URL, USER_AGENT);
+                core.set_bearer(token.into());
+                Client { core }
+            }
+        }
+    } else {
+        quote! {
+            /// A client with no credentials set.
+            ///
+            #[doc = #server]
+            #[allow(clippy::new_without_default)]
+            pub fn new() -> Self {
+                Client { core: runtime::Core::new(DEFAULT_BASE_URL, USER_AGENT) }
+            }
+        }
+    }
+}
+
+/// Setters for the credentials `new` does not take.
+fn credential_setters(api: &Api, has_bearer: bool) -> TokenStream {
+    let mut out = TokenStream::new();
+    if has_bearer {
+        out.extend(quote! {
+            /// Replaces the bearer token.
+            pub fn with_bearer_token(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.set_bearer(token.into());
+                self
+            }
+        });
+    }
+    if api.auth.iter().any(|a| a.kind == AuthKind::Basic) {
+        out.extend(quote! {
+            /// Sends `Authorization: Basic` with these credentials.
+            pub fn with_basic_auth(
+                mut self,
+                user: impl ::std::convert::Into<::std::string::String>,
+                password: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.core.set_basic(user.into(), password.into());
+                self
+            }
+        });
+    }
+    for scheme in &api.auth {
+        if let AuthKind::ApiKey { name, .. } = &scheme.kind {
+            let method = format_ident!("with_{}", ident(&scheme.key, Case::Snake).trim_end_matches('_'));
+            let key = &scheme.key;
+            let doc = format!(" Sets the API key of the `{key}` scheme (sent as `{name}`).");
+            out.extend(quote! {
+                #[doc = #doc]
+                pub fn #method(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.core.set_api_key(#key, key.into());
+                    self
+                }
+            });
+        }
+    }
+    out
+}
+
+fn operation(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.name);
+    let docs = doc_attrs(&op.docs, &[format!("`{} {}`", op.method.as_str(), op.path)]);
+    let method = format_ident!("{}", op.method.as_str());
+
+    let mut args = Vec::new();
+    let mut statements = Vec::new();
+    for p in &op.params {
+        let ident = format_ident!("{}", p.name);
+        let ty = param_type(p);
+        args.push(quote!(#ident: #ty));
+        let wire = &p.wire_name;
+        statements.push(match p.location {
+            ParamLocation::Path => continue,
+            ParamLocation::Query => quote!(request.query(#wire, &#ident);),
+            ParamLocation::Header => quote!(request.header(#wire, &#ident);),
+            ParamLocation::Cookie => quote!(request.cookie(#wire, &#ident);),
+        });
+    }
+    if let Some(body) = &op.body {
+        let ty = ty_tokens(&body.ty, Scope::Root);
+        let content_type = &body.content_type;
+        if body.required {
+            args.push(quote!(body: &#ty));
+            statements.push(quote!(request.json(body, #content_type)?;));
+        } else {
+            // `&body` and `None` both work: an optional body left out sends no body at all.
+            args.push(quote!(body: impl ::std::convert::Into<::std::option::Option<&#ty>>));
+            statements.push(quote! {
+                if let ::std::option::Option::Some(body) = body.into() {
+                    request.json(body, #content_type)?;
+                }
+            });
+        }
+    }
+    let path = path_expr(op);
+    let auth = op.auth.iter().map(|&i| auth_tokens(&api.auth[i].kind, &api.auth[i].key));
+    let (ok_ty, ok_arm) = match &op.success {
+        Success::Empty => (quote!(()), quote!(::std::result::Result::Ok(()))),
+        Success::Json(ty) => (ty_tokens(ty, Scope::Root), quote!(response.json().await)),
+        Success::Text => (quote!(::std::string::String), quote!(response.text().await)),
+    };
+    let error_arms = error_arms(api, op);
+    let request_mut = (!statements.is_empty()).then(|| quote!(mut));
+    quote! {
+        #docs
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#ok_ty, Error> {
+            let #request_mut request = runtime::Request::new(::reqwest::Method::#method, #path, &[#(#auth),*]);
+            #(#statements)*
+            let response = self.core.send(request).await?;
+            match response.status() {
+                200..=299 => #ok_arm,
+                #(#error_arms)*
+            }
+        }
+    }
+}
+
+/// Match arms for documented error statuses: codes, then ranges, then `default` or the
+/// catch-all for undocumented ones.
+fn error_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut arms = Vec::new();
+    let mut default = None;
+    let mut sorted: Vec<_> = op.errors.iter().collect();
+    sorted.sort_by_key(|e| match e.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    for e in sorted {
+        let variant = format_ident!("{}", api.error_bodies[e.body].variant);
+        let decode = quote!(::std::result::Result::Err(response.error(ErrorBody::#variant).await));
+        match e.status {
+            StatusMatch::Code(code) => arms.push(quote!(#code => #decode,)),
+            StatusMatch::Range(r) => {
+                let (lo, hi) = (r * 100, r * 100 + 99);
+                arms.push(quote!(#lo..=#hi => #decode,));
+            }
+            StatusMatch::Default => default = Some(quote!(_ => #decode,)),
+        }
+    }
+    arms.push(default.unwrap_or_else(|| quote!(_ => ::std::result::Result::Err(response.unexpected().await),)));
+    arms
+}
+
+fn auth_tokens(kind: &AuthKind, key: &str) -> TokenStream {
+    match kind {
+        AuthKind::Bearer => quote!(runtime::Auth::Bearer),
+        AuthKind::Basic => quote!(runtime::Auth::Basic),
+        AuthKind::ApiKey { location, name } => {
+            let location = match location {
+                ParamLocation::Query => quote!(runtime::KeyIn::Query),
+                ParamLocation::Cookie => quote!(runtime::KeyIn::Cookie),
+                _ => quote!(runtime::KeyIn::Header),
+            };
+            quote!(runtime::Auth::ApiKey { scheme: #key, location: #location, name: #name })
+        }
+    }
+}
+
+/// `format!("/sandbox-images/{}", runtime::path_segment("image_id", &image_id)?)`.
+fn path_expr(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let wire = &rest[start + 1..start + len];
+        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+            let ident = format_ident!("{}", p.name);
+            template.push_str("{}");
+            args.push(quote!(runtime::path_segment(#wire, &#ident)?));
+        }
+        rest = &rest[start + len + 1..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if args.is_empty() {
+        quote!(::std::string::String::from(#template))
+    } else {
+        quote!(::std::format!(#template, #(#args),*))
+    }
+}
+
+/// How a parameter is passed: small copyable values by value, the rest by reference.
+fn param_type(p: &Param) -> TokenStream {
+    let borrowed = match &p.ty {
+        Ty::String => quote!(&str),
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, Scope::Root);
+            quote!(&[#inner])
+        }
+        Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Uuid | Ty::DateTime | Ty::Date => {
+            ty_tokens(&p.ty, Scope::Root)
+        }
+        other => {
+            let ty = ty_tokens(other, Scope::Root);
+            quote!(&#ty)
+        }
+    };
+    if p.required {
+        borrowed
+    } else {
+        quote!(::std::option::Option<#borrowed>)
+    }
+}

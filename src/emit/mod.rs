@@ -1,0 +1,91 @@
+//! Stage 5: IR to tokens. Reads only the IR: every name and every decision is already made.
+
+mod client;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{Api, Docs, Ty};
+
+/// What the emitted code needs to know besides the API.
+#[derive(Debug, Clone)]
+pub struct EmitOptions {
+    /// Sent as `User-Agent`: the SDK's name and version.
+    pub user_agent: String,
+    /// Extra derives for every generated model (`Eq`, `Hash`, a schema derive...).
+    pub extra_derives: Vec<String>,
+}
+
+/// The SDK's items: models in `types`, the client, the error body enum. The runtime module is
+/// added by the output stage as text, so its comments survive.
+pub fn emit(api: &Api, options: &EmitOptions) -> TokenStream {
+    let types = types::emit_types(api, options);
+    let client = client::emit_client(api, options);
+    quote! {
+        #client
+        #types
+    }
+}
+
+/// Where a type is named from: the `types` module itself, or the SDK's root module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Types,
+    Root,
+}
+
+/// The Rust type for `ty`, with fully qualified paths so no schema name can shadow them.
+pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
+    match ty {
+        Ty::String => quote!(::std::string::String),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::Bool => quote!(bool),
+        Ty::Uuid => quote!(::uuid::Uuid),
+        Ty::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Ty::Date => quote!(::chrono::NaiveDate),
+        Ty::Json => quote!(::serde_json::Value),
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        Ty::Nullable(inner) => {
+            let inner = ty_tokens(inner, scope);
+            quote!(::std::option::Option<#inner>)
+        }
+        Ty::Named(name) => {
+            let ident = format_ident!("{}", name);
+            match scope {
+                Scope::Types => quote!(#ident),
+                Scope::Root => quote!(types::#ident),
+            }
+        }
+    }
+}
+
+/// `#[doc]` attributes for an item: summary, description, then any extra lines.
+pub(crate) fn doc_attrs(docs: &Docs, extra: &[String]) -> TokenStream {
+    let mut paragraphs: Vec<String> = Vec::new();
+    for text in [&docs.summary, &docs.description].into_iter().flatten() {
+        let text = text.trim();
+        if !text.is_empty() && !paragraphs.iter().any(|p| p == text) {
+            paragraphs.push(text.to_string());
+        }
+    }
+    paragraphs.extend(extra.iter().cloned());
+    let mut lines: Vec<String> = Vec::new();
+    for (i, p) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+        }
+        lines.extend(p.lines().map(|l| format!(" {}", l.trim_end())));
+    }
+    quote! { #( #[doc = #lines] )* }
+}

@@ -1,0 +1,162 @@
+//! Models: the `types` module.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ty_tokens, EmitOptions, Scope};
+use crate::ir::{Api, EnumValue, Field, Presence, Struct, TypeDef, TypeKind, Variant};
+
+pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
+    let extra: Vec<TokenStream> = options
+        .extra_derives
+        .iter()
+        .filter_map(|d| d.parse().ok())
+        .collect();
+    let items = api.types.iter().map(|t| emit_type(t, &extra));
+    quote! {
+        /// The API's models, one per schema.
+        #[allow(
+            clippy::enum_variant_names,
+            clippy::large_enum_variant,
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::tabs_in_doc_comments
+        )]
+        pub mod types {
+            #(#items)*
+        }
+    }
+}
+
+fn emit_type(t: &TypeDef, extra: &[TokenStream]) -> TokenStream {
+    let name = format_ident!("{}", t.name);
+    let docs = doc_attrs(&t.docs, &[]);
+    match &t.kind {
+        TypeKind::Struct(s) => emit_struct(&name, docs, s, extra),
+        TypeKind::StringEnum(values) => emit_string_enum(&name, docs, values, extra),
+        TypeKind::Untagged(variants) => emit_untagged(&name, docs, variants, extra),
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(ty, Scope::Types);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, s: &Struct, extra: &[TokenStream]) -> TokenStream {
+    // `Default` only where it means "send nothing": every field may be left out or null.
+    let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
+    let default = all_optional.then(|| quote!(::std::default::Default,));
+    let fields = s.fields.iter().map(emit_field);
+    let additional = s.additional.as_ref().map(|ty| {
+        let ty = ty_tokens(ty, Scope::Types);
+        quote! {
+            /// Properties not named above.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn emit_field(f: &Field) -> TokenStream {
+    let name = format_ident!("{}", f.name);
+    let docs = doc_attrs(&f.docs, &[]);
+    let mut inner = ty_tokens(&f.ty, Scope::Types);
+    if f.boxed {
+        inner = quote!(::std::boxed::Box<#inner>);
+    }
+    let rename = (f.name != f.wire_name).then(|| {
+        let wire = &f.wire_name;
+        quote!(#[serde(rename = #wire)])
+    });
+    let (ty, attrs) = match f.presence {
+        Presence::Required => (inner, quote!()),
+        Presence::RequiredNullable => (quote!(::std::option::Option<#inner>), quote!()),
+        Presence::Optional => (
+            quote!(::std::option::Option<#inner>),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+        ),
+        Presence::OptionalNullable => (
+            quote!(super::runtime::Nullable<#inner>),
+            quote!(#[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]),
+        ),
+    };
+    quote! {
+        #docs
+        #rename
+        #attrs
+        pub #name: #ty,
+    }
+}
+
+fn emit_string_enum(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    values: &[EnumValue],
+    extra: &[TokenStream],
+) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let wire = &v.wire;
+        quote! { #[serde(rename = #wire)] #ident, }
+    });
+    let arms = values.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let wire = &v.wire;
+        quote! { #name::#ident => #wire, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this SDK does not know (a newer server's), kept as it was sent.
+            #[serde(untagged)]
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as it is sent.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    #name::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn emit_untagged(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    variants: &[Variant],
+    extra: &[TokenStream],
+) -> TokenStream {
+    let variants = variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let ty = ty_tokens(&v.ty, Scope::Types);
+        quote! { #ident(#ty), }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

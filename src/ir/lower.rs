@@ -1,0 +1,155 @@
+//! Stage 4's entry point: a parsed document to an [`Api`].
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use super::operations::{auth_schemes, Operations, CLIENT_RESERVED};
+use super::schemas::Schemas;
+use super::{Api, Field, Method, Ty, TypeDef, TypeKind};
+use crate::diagnostics::{join, Diagnostic};
+use crate::naming::Namespace;
+
+/// What lowering made, and the notes on what it loosened.
+pub struct Lowered {
+    pub api: Api,
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Lowers a document; fails with every problem found.
+pub fn lower(doc: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
+    let empty = indexmap::IndexMap::new();
+    let components = doc.components.as_ref();
+    let mut schemas = Schemas::new(components.map(|c| &c.schemas).unwrap_or(&empty));
+    schemas.lower_components();
+
+    let mut notes = Vec::new();
+    let auth = auth_schemes(components, &mut notes);
+    let mut ops = Operations {
+        schemas: &mut schemas,
+        components,
+        auth: &auth,
+        global_security: doc.security.as_ref(),
+        methods: Namespace::with_reserved(CLIENT_RESERVED),
+        error_bodies: Vec::new(),
+    };
+    let mut operations = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            ops.schemas.notes.push(Diagnostic::note(
+                join("/paths", path),
+                "path items given by $ref are not supported; this path is left out",
+            ));
+            continue;
+        };
+        let methods = [
+            (Method::Get, &item.get),
+            (Method::Put, &item.put),
+            (Method::Post, &item.post),
+            (Method::Delete, &item.delete),
+            (Method::Options, &item.options),
+            (Method::Head, &item.head),
+            (Method::Patch, &item.patch),
+            (Method::Trace, &item.trace),
+        ];
+        for (method, op) in methods {
+            if let Some(op) = op {
+                operations.extend(ops.lower(path, method, &item.parameters, op));
+            }
+        }
+    }
+    let error_bodies = std::mem::take(&mut ops.error_bodies);
+
+    if !schemas.problems.is_empty() {
+        return Err(schemas.problems);
+    }
+    notes.append(&mut schemas.notes);
+    let mut types: Vec<TypeDef> = schemas.types.into_values().collect();
+    box_recursive_fields(&mut types);
+
+    Ok(Lowered {
+        api: Api {
+            title: doc.info.title.clone(),
+            version: doc.info.version.clone(),
+            description: doc.info.description.clone(),
+            base_url: base_url(doc),
+            types,
+            operations,
+            auth,
+            error_bodies,
+            uses: schemas.uses,
+        },
+        notes,
+    })
+}
+
+/// The first server's URL, with each `{variable}` set to its default.
+fn base_url(doc: &OpenAPI) -> Option<String> {
+    let server = doc.servers.first()?;
+    let mut url = server.url.clone();
+    for (name, var) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    Some(url.trim_end_matches('/').to_string())
+}
+
+/// A struct that contains itself (directly, or through other structs, unions or aliases, but
+/// not through a `Vec` or map, which already allocate) would have infinite size: box the
+/// field that closes the loop.
+fn box_recursive_fields(types: &mut [TypeDef]) {
+    let index: std::collections::HashMap<String, usize> =
+        types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let mut boxed = Vec::new();
+    for (ti, t) in types.iter().enumerate() {
+        if let TypeKind::Struct(s) = &t.kind {
+            for (fi, f) in s.fields.iter().enumerate() {
+                if let Some(target) = inline_named(&f.ty) {
+                    if reaches(types, &index, target, &t.name, &mut Vec::new()) {
+                        boxed.push((ti, fi));
+                    }
+                }
+            }
+        }
+    }
+    for (ti, fi) in boxed {
+        if let TypeKind::Struct(s) = &mut types[ti].kind {
+            s.fields[fi].boxed = true;
+        }
+    }
+}
+
+/// The named type a field holds inline (not behind a heap pointer), if any.
+fn inline_named(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Named(n) => Some(n),
+        Ty::Nullable(inner) => inline_named(inner),
+        _ => None,
+    }
+}
+
+fn reaches(
+    types: &[TypeDef],
+    index: &std::collections::HashMap<String, usize>,
+    from: &str,
+    target: &str,
+    seen: &mut Vec<String>,
+) -> bool {
+    if from == target {
+        return true;
+    }
+    if seen.iter().any(|s| s == from) {
+        return false;
+    }
+    seen.push(from.to_string());
+    let Some(&i) = index.get(from) else { return false };
+    let next: Vec<&str> = match &types[i].kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter(|f: &&Field| !f.boxed)
+            .filter_map(|f| inline_named(&f.ty))
+            .collect(),
+        TypeKind::Untagged(vs) => vs.iter().filter_map(|v| inline_named(&v.ty)).collect(),
+        TypeKind::Alias(ty) => inline_named(ty).into_iter().collect(),
+        TypeKind::StringEnum(_) => Vec::new(),
+    };
+    next.into_iter().any(|n| reaches(types, index, n, target, seen))
+}

@@ -1,0 +1,259 @@
+//! Stage 4: the intermediate representation emission reads. Built by [`lower`] from
+//! `openapiv3`, with every Rust name already claimed, so emission makes no decisions.
+
+mod lower;
+mod operations;
+mod schemas;
+
+pub use lower::lower;
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first server's URL with its variables set to their defaults.
+    pub base_url: Option<String>,
+    /// Named types, in the order they are emitted (sorted by name).
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub auth: Vec<AuthScheme>,
+    /// The decoded bodies of documented error statuses, one variant per distinct type.
+    pub error_bodies: Vec<ErrorBody>,
+    /// Which optional crates the generated code names.
+    pub uses: Uses,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Uses {
+    pub uuid: bool,
+    pub chrono: bool,
+}
+
+/// A Rust type, as a field, parameter or response names it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ty {
+    String,
+    I32,
+    I64,
+    F32,
+    F64,
+    Bool,
+    Uuid,
+    DateTime,
+    Date,
+    /// Any JSON value: free-form schemas and documented fallbacks.
+    Json,
+    Vec(Box<Ty>),
+    /// `additionalProperties`: string keys to values.
+    Map(Box<Ty>),
+    /// A nullable value inside a list or map (fields carry nullability as [`Presence`]).
+    Nullable(Box<Ty>),
+    /// A named type in the `types` module.
+    Named(String),
+}
+
+/// Documentation of an item, as the spec gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    pub summary: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    pub docs: Docs,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; unknown values are kept in a catch-all variant.
+    StringEnum(Vec<EnumValue>),
+    /// `oneOf`/`anyOf` without a discriminator: the first variant that decodes wins, so
+    /// variants are ordered most specific first.
+    Untagged(Vec<Variant>),
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// The type of properties not named in `fields`, when the schema allows a known type.
+    pub additional: Option<Ty>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    pub name: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub name: String,
+    pub ty: Ty,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    pub ty: Ty,
+    pub presence: Presence,
+    /// The field refers back to a type that contains it: it is boxed.
+    pub boxed: bool,
+    pub docs: Docs,
+}
+
+/// Requiredness and nullability of a field, decided once, in [`Presence::of`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`: always sent.
+    Required,
+    /// `Option<T>`: `None` is sent as `null`, never left out.
+    RequiredNullable,
+    /// `Option<T>`: `None` is left out.
+    Optional,
+    /// `Nullable<T>`: absent, `null` or a value, each kept apart both ways.
+    OptionalNullable,
+}
+
+impl Presence {
+    /// The one table from (required, nullable) to a field's shape.
+    pub fn of(required: bool, nullable: bool) -> Self {
+        match (required, nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The client method's name.
+    pub name: String,
+    pub method: Method,
+    /// The path template, e.g. `/sandbox-images/{image_id}`.
+    pub path: String,
+    pub docs: Docs,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    /// What a 2xx answer decodes into.
+    pub success: Success,
+    /// Documented non-2xx statuses with a typed body: status, and the `ErrorBody` variant.
+    pub errors: Vec<ErrorResponse>,
+    /// Indexes into [`Api::auth`] of the schemes this operation sends, when configured.
+    pub auth: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// Methods that RFC 9110 makes safe to retry.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub wire_name: String,
+    pub location: ParamLocation,
+    pub ty: Ty,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub ty: Ty,
+    pub required: bool,
+    pub content_type: String,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// No documented body: `()`.
+    Empty,
+    /// One JSON type for every documented 2xx status.
+    Json(Ty),
+    /// A 2xx body that is not JSON: its text.
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    pub status: StatusMatch,
+    /// Index into [`Api::error_bodies`].
+    pub body: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX`: the first digit.
+    Range(u16),
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorBody {
+    pub variant: String,
+    pub ty: Ty,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthScheme {
+    /// The name in `components.securitySchemes`.
+    pub key: String,
+    pub kind: AuthKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// A key sent as a header, query parameter or cookie of the given name.
+    ApiKey { location: ParamLocation, name: String },
+}

@@ -1,0 +1,386 @@
+//! Paths and operations to client methods.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    Components, MediaType, Operation as SpecOperation, Parameter, ParameterSchemaOrContent,
+    ReferenceOr, RequestBody as SpecBody, Response, StatusCode,
+};
+
+use super::schemas::{Lowered, Schemas};
+use super::{
+    AuthKind, AuthScheme, Docs, ErrorBody, ErrorResponse, Method, Operation, Param,
+    ParamLocation, RequestBody, StatusMatch, Success, Ty,
+};
+use crate::diagnostics::{join, Diagnostic};
+use crate::naming::{Case, Namespace};
+
+/// Names the generated `Client` defines itself; operations get other names.
+pub const CLIENT_RESERVED: &[&str] = &[
+    "new",
+    "with_base_url",
+    "with_http_client",
+    "with_timeout",
+    "with_max_retries",
+    "with_options",
+    "with_basic_auth",
+    "with_bearer_token",
+    "base_url",
+    "clone",
+    "fmt",
+];
+
+/// Locals of an operation body; parameters get other names.
+const OPERATION_LOCALS: &[&str] = &["request", "response", "self_"];
+
+pub struct Operations<'s, 'a> {
+    pub schemas: &'s mut Schemas<'a>,
+    pub components: Option<&'a Components>,
+    pub auth: &'s [AuthScheme],
+    pub global_security: Option<&'a Vec<openapiv3::SecurityRequirement>>,
+    pub methods: Namespace,
+    pub error_bodies: Vec<ErrorBody>,
+}
+
+impl<'s, 'a> Operations<'s, 'a> {
+    pub fn lower(
+        &mut self,
+        path: &str,
+        method: Method,
+        path_params: &[ReferenceOr<Parameter>],
+        op: &SpecOperation,
+    ) -> Option<Operation> {
+        let pointer = join(&join("/paths", path), &method.as_str().to_lowercase());
+        let label = op
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{} {}", method.as_str().to_lowercase(), path_words(path)));
+        let name = self.methods.claim(&label, Case::Snake);
+        let hint = heck::AsUpperCamelCase(&name).to_string();
+
+        let mut params_ns = Namespace::with_reserved(OPERATION_LOCALS);
+        let mut auth: BTreeSet<usize> = self.security_schemes(op);
+        let mut params = Vec::new();
+        let mut problems = Vec::new();
+        let merged = self.merged_params(path_params, op, &pointer, &mut problems);
+        self.schemas.problems.append(&mut problems);
+        for (param, param_pointer) in merged {
+            let data = param.parameter_data_ref();
+            let location = match param {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => ParamLocation::Cookie,
+            };
+            // A header the spec also declares as a security scheme (`Authorization` beside an
+            // HTTP bearer scheme) is the credential, given once to the client.
+            if let Some(scheme) = self.scheme_for_param(location, &data.name) {
+                auth.insert(scheme);
+                continue;
+            }
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let hint = format!("{hint} {}", data.name);
+                    let lowered = self.schemas.lower(schema, &hint, &join(&param_pointer, "schema"));
+                    lowered.ty
+                }
+                ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            params.push(Param {
+                name: String::new(),
+                wire_name: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                docs: Docs { summary: None, description: data.description.clone() },
+            });
+        }
+        // Path parameters first, in template order, then the rest in spec order.
+        params.sort_by_key(|p| match p.location {
+            ParamLocation::Path => path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(0),
+            _ => usize::MAX,
+        });
+        for p in &mut params {
+            p.name = params_ns.claim(&p.wire_name, Case::Snake);
+        }
+        self.check_path_template(path, &params, &pointer);
+
+        let body = match &op.request_body {
+            None => None,
+            Some(body) => {
+                let body_pointer = join(&pointer, "requestBody");
+                match self.request_body(body, &hint, &body_pointer) {
+                    Ok(b) => Some(b),
+                    Err(note) => {
+                        self.schemas.notes.push(note);
+                        return None;
+                    }
+                }
+            }
+        };
+        let (success, errors) = self.responses(op, &hint, &join(&pointer, "responses"));
+        Some(Operation {
+            name,
+            method,
+            path: path.to_string(),
+            docs: Docs { summary: op.summary.clone(), description: op.description.clone() },
+            params,
+            body,
+            success,
+            errors,
+            auth: auth.into_iter().collect(),
+        })
+    }
+
+    /// Path-item parameters, overridden by operation parameters of the same name and place.
+    fn merged_params<'p>(
+        &self,
+        path_params: &'p [ReferenceOr<Parameter>],
+        op: &'p SpecOperation,
+        pointer: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<(&'p Parameter, String)>
+    where
+        'a: 'p,
+    {
+        let mut out: Vec<(&Parameter, String)> = Vec::new();
+        let op_params = op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
+        let item_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+        let item_params = path_params.iter().enumerate().map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")));
+        for (p, at) in item_params.chain(op_params) {
+            let Some(param) = self.resolve_param(p) else {
+                problems.push(Diagnostic::error(at, "this parameter's $ref does not resolve"));
+                continue;
+            };
+            let key = |q: &Parameter| (std::mem::discriminant(q), q.parameter_data_ref().name.clone());
+            out.retain(|(q, _)| key(q) != key(param));
+            out.push((param, at));
+        }
+        out
+    }
+
+    fn resolve_param<'p>(&self, p: &'p ReferenceOr<Parameter>) -> Option<&'p Parameter>
+    where
+        'a: 'p,
+    {
+        match p {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/parameters/")?;
+                self.components?.parameters.get(key)?.as_item()
+            }
+        }
+    }
+
+    /// Every `{name}` in the template needs a path parameter, or the URL cannot be built.
+    fn check_path_template(&mut self, path: &str, params: &[Param], pointer: &str) {
+        for segment in path.split('{').skip(1) {
+            let Some((name, _)) = segment.split_once('}') else { continue };
+            if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+                self.schemas.problems.push(Diagnostic::error(
+                    pointer,
+                    format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`"),
+                ));
+            }
+        }
+    }
+
+    fn security_schemes(&self, op: &SpecOperation) -> BTreeSet<usize> {
+        let requirements = op.security.as_ref().or(self.global_security);
+        requirements
+            .into_iter()
+            .flatten()
+            .flat_map(|req| req.keys())
+            .filter_map(|key| self.auth.iter().position(|a| &a.key == key))
+            .collect()
+    }
+
+    fn scheme_for_param(&self, location: ParamLocation, name: &str) -> Option<usize> {
+        self.auth.iter().position(|a| match &a.kind {
+            AuthKind::Bearer | AuthKind::Basic => {
+                location == ParamLocation::Header && name.eq_ignore_ascii_case("authorization")
+            }
+            AuthKind::ApiKey { location: l, name: n } => {
+                *l == location
+                    && if location == ParamLocation::Header { n.eq_ignore_ascii_case(name) } else { n == name }
+            }
+        })
+    }
+
+    fn request_body(
+        &mut self,
+        body: &ReferenceOr<SpecBody>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<RequestBody, Diagnostic> {
+        let body = match body {
+            ReferenceOr::Item(b) => b,
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/requestBodies/")
+                .and_then(|k| self.components?.request_bodies.get(k)?.as_item())
+                .ok_or_else(|| Diagnostic::error(pointer, format!("`{reference}` does not resolve to a request body")))?,
+        };
+        let Some((content_type, media)) = body.content.iter().find(|(ct, _)| is_json(ct)) else {
+            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            return Err(Diagnostic::note(
+                join(pointer, "content"),
+                format!("request bodies of type {} are not supported yet; this operation is left out", kinds.join(", ")),
+            ));
+        };
+        let ty = self.media_type(media, &format!("{hint} Body"), &join(&join(pointer, "content"), content_type));
+        Ok(RequestBody { ty, required: body.required, content_type: content_type.clone() })
+    }
+
+    fn media_type(&mut self, media: &MediaType, hint: &str, pointer: &str) -> Ty {
+        match &media.schema {
+            Some(schema) => {
+                let Lowered { ty, nullable } = self.schemas.lower(schema, hint, &join(pointer, "schema"));
+                if nullable && ty != Ty::Json { Ty::Nullable(Box::new(ty)) } else { ty }
+            }
+            None => Ty::Json,
+        }
+    }
+
+    fn responses(&mut self, op: &SpecOperation, hint: &str, pointer: &str) -> (Success, Vec<ErrorResponse>) {
+        let mut successes: Vec<(String, Success)> = Vec::new();
+        let mut errors = Vec::new();
+        let mut all: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| match code {
+                StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string(), r),
+                StatusCode::Range(c) => (StatusMatch::Range(*c), format!("{c}XX"), r),
+            })
+            .collect();
+        if let Some(default) = &op.responses.default {
+            all.push((StatusMatch::Default, "default".into(), default));
+        }
+        for (status, key, response) in all {
+            let at = join(pointer, &key);
+            let Some(response) = self.resolve_response(response) else {
+                self.schemas.problems.push(Diagnostic::error(at, "this response's $ref does not resolve"));
+                continue;
+            };
+            let is_success = match status {
+                StatusMatch::Code(c) => (200..300).contains(&c),
+                StatusMatch::Range(r) => r == 2,
+                StatusMatch::Default => false,
+            };
+            let json = response.content.iter().find(|(ct, _)| is_json(ct));
+            if is_success {
+                let success = match json {
+                    Some((ct, media)) => {
+                        let name = format!("{hint} Response");
+                        Success::Json(self.media_type(media, &name, &join(&join(&at, "content"), ct)))
+                    }
+                    None if response.content.is_empty() => Success::Empty,
+                    None => Success::Text,
+                };
+                successes.push((at, success));
+            } else if let Some((ct, media)) = json {
+                let ty = self.media_type(media, &format!("{hint} Error"), &join(&join(&at, "content"), ct));
+                errors.push(ErrorResponse { status, body: self.error_body(ty) });
+            }
+        }
+        (self.one_success(successes), errors)
+    }
+
+    /// One return type for all 2xx statuses.
+    fn one_success(&mut self, successes: Vec<(String, Success)>) -> Success {
+        let mut kinds: Vec<&Success> = Vec::new();
+        for (_, s) in &successes {
+            if !kinds.contains(&s) {
+                kinds.push(s);
+            }
+        }
+        match kinds.as_slice() {
+            [] => Success::Empty,
+            [one] => (*one).clone(),
+            _ => {
+                self.schemas.notes.push(Diagnostic::note(
+                    successes[0].0.rsplit_once('/').map(|(p, _)| p).unwrap_or_default(),
+                    "2xx statuses with different bodies; the success type is serde_json::Value",
+                ));
+                Success::Json(Ty::Json)
+            }
+        }
+    }
+
+    fn error_body(&mut self, ty: Ty) -> usize {
+        if let Some(i) = self.error_bodies.iter().position(|e| e.ty == ty) {
+            return i;
+        }
+        let mut names = Namespace::with_reserved(&["Text"]);
+        for e in &self.error_bodies {
+            names.claim(&e.variant, Case::Camel);
+        }
+        let variant = names.claim(&super::schemas::variant_name(&ty), Case::Camel);
+        self.error_bodies.push(ErrorBody { variant, ty });
+        self.error_bodies.len() - 1
+    }
+
+    fn resolve_response<'r>(&self, r: &'r ReferenceOr<Response>) -> Option<&'r Response>
+    where
+        'a: 'r,
+    {
+        match r {
+            ReferenceOr::Item(r) => Some(r),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/responses/")?;
+                self.components?.responses.get(key)?.as_item()
+            }
+        }
+    }
+}
+
+/// `application/json`, `application/problem+json`, `application/json; charset=utf-8`...
+pub fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// `/users/{id}/posts` → `users id posts`, for operations without an `operationId`.
+fn path_words(path: &str) -> String {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The security schemes a spec declares, as the client can send them.
+pub fn auth_schemes(components: Option<&Components>, notes: &mut Vec<Diagnostic>) -> Vec<AuthScheme> {
+    use openapiv3::{APIKeyLocation, SecurityScheme};
+    let empty = IndexMap::new();
+    let schemes = components.map(|c| &c.security_schemes).unwrap_or(&empty);
+    let mut out = Vec::new();
+    for (key, scheme) in schemes {
+        let pointer = join("/components/securitySchemes", key);
+        let kind = match scheme {
+            ReferenceOr::Reference { .. } => None,
+            ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) => match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => Some(AuthKind::Bearer),
+                "basic" => Some(AuthKind::Basic),
+                _ => None,
+            },
+            ReferenceOr::Item(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }) => {
+                Some(AuthKind::Bearer)
+            }
+            ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => Some(AuthKind::ApiKey {
+                location: match location {
+                    APIKeyLocation::Query => ParamLocation::Query,
+                    APIKeyLocation::Header => ParamLocation::Header,
+                    APIKeyLocation::Cookie => ParamLocation::Cookie,
+                },
+                name: name.clone(),
+            }),
+        };
+        match kind {
+            Some(kind) => out.push(AuthScheme { key: key.clone(), kind }),
+            None => notes.push(Diagnostic::note(pointer, "this security scheme is not supported; set its header with RequestOptions")),
+        }
+    }
+    out
+}

@@ -1,0 +1,400 @@
+//! Schemas to types. Component schemas keep their names (claimed before any invented one);
+//! inline objects, enums and unions get names from where they stand (`Parent` + `Field`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::{Docs, EnumValue, Field, Presence, Struct, Ty, TypeDef, TypeKind, Uses, Variant};
+use crate::diagnostics::{join, Diagnostic};
+use crate::naming::{Case, Namespace};
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// Converts schemas, collecting the named types they need.
+pub struct Schemas<'a> {
+    components: &'a IndexMap<String, ReferenceOr<Schema>>,
+    /// Component name → Rust type name.
+    names: HashMap<String, String>,
+    namespace: Namespace,
+    pub types: BTreeMap<String, TypeDef>,
+    pub problems: Vec<Diagnostic>,
+    pub notes: Vec<Diagnostic>,
+    pub uses: Uses,
+}
+
+/// A type and whether `null` is one of its values.
+pub struct Lowered {
+    pub ty: Ty,
+    pub nullable: bool,
+}
+
+impl<'a> Schemas<'a> {
+    /// Claims every component's name before anything is lowered, so references resolve in any
+    /// order (recursive schemas included) and spec names win over invented ones.
+    pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
+        let mut namespace = Namespace::default();
+        let names = components
+            .keys()
+            .map(|k| (k.clone(), namespace.claim(k, Case::Camel)))
+            .collect();
+        Schemas {
+            components,
+            names,
+            namespace,
+            types: BTreeMap::new(),
+            problems: Vec::new(),
+            notes: Vec::new(),
+            uses: Uses::default(),
+        }
+    }
+
+    /// Lowers every component schema into a named type.
+    pub fn lower_components(&mut self) {
+        for (key, schema) in self.components {
+            let name = self.names[key].clone();
+            let pointer = join("/components/schemas", key);
+            let kind = match schema {
+                ReferenceOr::Reference { reference } => {
+                    TypeKind::Alias(self.reference(reference, &pointer).ty)
+                }
+                ReferenceOr::Item(schema) => self.kind(schema, &name, &pointer),
+            };
+            let mut docs = match schema {
+                ReferenceOr::Item(s) => docs_of(s),
+                ReferenceOr::Reference { .. } => Docs::default(),
+            };
+            // A title that only repeats the schema's name says nothing.
+            if docs.summary.as_deref().is_some_and(|t| crate::naming::ident(t, Case::Camel) == name) {
+                docs.summary = None;
+            }
+            self.types.insert(name.clone(), TypeDef { name, docs, kind });
+        }
+    }
+
+    /// The type of a schema standing at `pointer`; `hint` names an inline type if one is made.
+    pub fn lower(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Lowered {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            ReferenceOr::Item(s) => self.item(s, hint, pointer),
+        }
+    }
+
+    fn lower_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Lowered {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            ReferenceOr::Item(s) => self.item(s, hint, pointer),
+        }
+    }
+
+    fn reference(&mut self, reference: &str, pointer: &str) -> Lowered {
+        let target = reference
+            .strip_prefix(COMPONENT_PREFIX)
+            .map(unescape_token);
+        match target.as_deref().and_then(|t| self.names.get(t).map(|n| (t, n.clone()))) {
+            Some((key, name)) => {
+                // A nullable component makes every use of it nullable; the named type itself
+                // is the non-null form.
+                let nullable = matches!(&self.components[key], ReferenceOr::Item(s) if s.schema_data.nullable);
+                Lowered { ty: Ty::Named(name), nullable }
+            }
+            None if target.is_some() => {
+                self.problems.push(Diagnostic::error(
+                    join(pointer, "$ref"),
+                    format!("`{reference}` points to a schema that does not exist"),
+                ));
+                Lowered { ty: Ty::Json, nullable: false }
+            }
+            None => {
+                self.notes.push(Diagnostic::note(
+                    join(pointer, "$ref"),
+                    format!("`{reference}` is not a component schema; generated as serde_json::Value"),
+                ));
+                Lowered { ty: Ty::Json, nullable: false }
+            }
+        }
+    }
+
+    fn item(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Lowered {
+        let nullable = schema.schema_data.nullable;
+        // One-branch wrappers (`allOf: [$ref]` made from a `$ref` with siblings) are the
+        // branch, null if either says so.
+        if let SchemaKind::AllOf { all_of: only } | SchemaKind::OneOf { one_of: only } | SchemaKind::AnyOf { any_of: only } = &schema.schema_kind {
+            if only.len() == 1 {
+                let keyword = match schema.schema_kind {
+                    SchemaKind::AllOf { .. } => "allOf/0",
+                    SchemaKind::OneOf { .. } => "oneOf/0",
+                    _ => "anyOf/0",
+                };
+                let inner = self.lower(&only[0], hint, &format!("{pointer}/{keyword}"));
+                return Lowered { ty: inner.ty, nullable: nullable || inner.nullable };
+            }
+        }
+        let ty = match self.kind(schema, hint, pointer) {
+            TypeKind::Alias(ty) => ty,
+            kind => {
+                let name = self.namespace.claim(hint, Case::Camel);
+                self.types.insert(
+                    name.clone(),
+                    TypeDef { name: name.clone(), docs: docs_of(schema), kind },
+                );
+                Ty::Named(name)
+            }
+        };
+        Lowered { ty, nullable }
+    }
+
+    /// What a schema is. Scalars and lists come back as [`TypeKind::Alias`]; objects, enums
+    /// and unions as the named kinds.
+    fn kind(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeKind {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+                if !values.is_empty() {
+                    return TypeKind::StringEnum(enum_values(&values));
+                }
+                TypeKind::Alias(self.string_format(&s.format))
+            }
+            SchemaKind::Type(Type::Integer(i)) => TypeKind::Alias(match i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+                _ => Ty::I64,
+            }),
+            SchemaKind::Type(Type::Number(n)) => TypeKind::Alias(match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::F32,
+                _ => Ty::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => TypeKind::Alias(Ty::Bool),
+            SchemaKind::Type(Type::Array(a)) => TypeKind::Alias(self.array(a.items.as_ref(), hint, pointer)),
+            SchemaKind::Type(Type::Object(o)) => {
+                self.object(&o.properties, &o.required, o.additional_properties.as_ref(), hint, pointer)
+            }
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.union(branches, hint, &join(pointer, keyword))
+            }
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, hint, pointer),
+            SchemaKind::Not { .. } => {
+                self.notes.push(Diagnostic::note(
+                    join(pointer, "not"),
+                    "`not` cannot be expressed as a Rust type; generated as serde_json::Value",
+                ));
+                TypeKind::Alias(Ty::Json)
+            }
+            SchemaKind::Any(any) => self.any(any, hint, pointer),
+        }
+    }
+
+    fn string_format(&mut self, format: &VariantOrUnknownOrEmpty<StringFormat>) -> Ty {
+        match format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
+                self.uses.chrono = true;
+                Ty::DateTime
+            }
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => {
+                self.uses.chrono = true;
+                Ty::Date
+            }
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => {
+                self.uses.uuid = true;
+                Ty::Uuid
+            }
+            _ => Ty::String,
+        }
+    }
+
+    fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, hint: &str, pointer: &str) -> Ty {
+        let Some(items) = items else {
+            return Ty::Vec(Box::new(Ty::Json));
+        };
+        let item = self.lower_boxed(items, &format!("{hint} Item"), &join(pointer, "items"));
+        Ty::Vec(Box::new(nullable_inner(item)))
+    }
+
+    fn object(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeKind {
+        let additional = match additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                let v = self.lower(s, &format!("{hint} Value"), &join(pointer, "additionalProperties"));
+                Some(nullable_inner(v))
+            }
+            _ => None,
+        };
+        if properties.is_empty() {
+            // A map, or a free-form object when nothing says what the values are.
+            return TypeKind::Alias(Ty::Map(Box::new(additional.unwrap_or(Ty::Json))));
+        }
+        let mut fields_ns = Namespace::default();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire, prop) in properties {
+            let name = fields_ns.claim(wire, Case::Snake);
+            let prop_pointer = join(&join(pointer, "properties"), wire);
+            let lowered = self.lower_boxed(prop, &format!("{hint} {wire}"), &prop_pointer);
+            let docs = match prop {
+                ReferenceOr::Item(s) => docs_of(s),
+                ReferenceOr::Reference { .. } => Docs::default(),
+            };
+            fields.push(Field {
+                name,
+                wire_name: wire.clone(),
+                ty: lowered.ty,
+                presence: Presence::of(required.contains(wire), lowered.nullable),
+                boxed: false,
+                docs,
+            });
+        }
+        TypeKind::Struct(Struct { fields, additional })
+    }
+
+    fn union(&mut self, branches: &[ReferenceOr<Schema>], hint: &str, pointer: &str) -> TypeKind {
+        if branches.len() == 1 {
+            return TypeKind::Alias(self.lower(&branches[0], hint, &format!("{pointer}/0")).ty);
+        }
+        let mut names = Namespace::default();
+        let mut variants: Vec<Variant> = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            let lowered = self.lower(branch, &format!("{hint} Variant{i}"), &format!("{pointer}/{i}"));
+            let ty = nullable_inner(lowered);
+            if variants.iter().any(|v| v.ty == ty) {
+                continue; // the same type twice adds nothing a value could match
+            }
+            let name = names.claim(&variant_name(&ty), Case::Camel);
+            variants.push(Variant { name, ty });
+        }
+        // Untagged enums take the first variant that decodes: put the strict ones first, so
+        // `1` is an integer rather than a float and a specific struct wins over a map.
+        variants.sort_by_key(|v| specificity(&v.ty));
+        TypeKind::Untagged(variants)
+    }
+
+    fn all_of(&mut self, all_of: &[ReferenceOr<Schema>], hint: &str, pointer: &str) -> TypeKind {
+        if all_of.len() == 1 {
+            return TypeKind::Alias(self.lower(&all_of[0], hint, &format!("{pointer}/allOf/0")).ty);
+        }
+        // Merge the properties of every branch into one struct.
+        let mut properties = IndexMap::new();
+        let mut required = Vec::new();
+        for (i, branch) in all_of.iter().enumerate() {
+            let resolved = match branch {
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix(COMPONENT_PREFIX)
+                    .and_then(|k| self.components.get(&unescape_token(k)))
+                    .and_then(ReferenceOr::as_item),
+                ReferenceOr::Item(s) => Some(s),
+            };
+            match resolved.map(|s| &s.schema_kind) {
+                Some(SchemaKind::Type(Type::Object(o))) => {
+                    properties.extend(o.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    required.extend(o.required.iter().cloned());
+                }
+                Some(SchemaKind::Any(a)) if a.typ.is_none() || a.typ.as_deref() == Some("object") => {
+                    properties.extend(a.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    required.extend(a.required.iter().cloned());
+                }
+                _ => {
+                    self.notes.push(Diagnostic::note(
+                        format!("{pointer}/allOf/{i}"),
+                        "this allOf branch is not an object; the merged type is serde_json::Value",
+                    ));
+                    return TypeKind::Alias(Ty::Json);
+                }
+            }
+        }
+        self.object(&properties, &required, None, hint, pointer)
+    }
+
+    /// Schemas `openapiv3` could not fit into one of its typed shapes.
+    fn any(&mut self, any: &openapiv3::AnySchema, hint: &str, pointer: &str) -> TypeKind {
+        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), hint, pointer);
+        }
+        if any.items.is_some() || any.typ.as_deref() == Some("array") {
+            return TypeKind::Alias(self.array(any.items.as_ref(), hint, pointer));
+        }
+        if !any.one_of.is_empty() {
+            return self.union(&any.one_of, hint, &join(pointer, "oneOf"));
+        }
+        if !any.any_of.is_empty() {
+            return self.union(&any.any_of, hint, &join(pointer, "anyOf"));
+        }
+        if !any.all_of.is_empty() {
+            return self.all_of(&any.all_of, hint, pointer);
+        }
+        TypeKind::Alias(match any.typ.as_deref() {
+            Some("string") => Ty::String,
+            Some("integer") => Ty::I64,
+            Some("number") => Ty::F64,
+            Some("boolean") => Ty::Bool,
+            _ => Ty::Json,
+        })
+    }
+}
+
+/// In a list or map, nullability is part of the item type.
+fn nullable_inner(l: Lowered) -> Ty {
+    if l.nullable && l.ty != Ty::Json {
+        Ty::Nullable(Box::new(l.ty))
+    } else {
+        l.ty
+    }
+}
+
+fn enum_values(values: &[&String]) -> Vec<EnumValue> {
+    let mut names = Namespace::with_reserved(&["Unknown"]);
+    let mut seen = std::collections::HashSet::new();
+    values
+        .iter()
+        .filter(|v| seen.insert(v.as_str()))
+        .map(|v| EnumValue { name: names.claim(v, Case::Camel), wire: (*v).clone() })
+        .collect()
+}
+
+pub fn variant_name(ty: &Ty) -> String {
+    match ty {
+        Ty::String => "String".into(),
+        Ty::I32 | Ty::I64 => "Integer".into(),
+        Ty::F32 | Ty::F64 => "Number".into(),
+        Ty::Bool => "Boolean".into(),
+        Ty::Uuid => "Uuid".into(),
+        Ty::DateTime => "DateTime".into(),
+        Ty::Date => "Date".into(),
+        Ty::Json => "Json".into(),
+        Ty::Vec(inner) => format!("{}List", variant_name(inner)),
+        Ty::Map(inner) => format!("{}Map", variant_name(inner)),
+        Ty::Nullable(inner) => variant_name(inner),
+        Ty::Named(n) => n.clone(),
+    }
+}
+
+/// Lower decodes first. Formats that are strings with a shape (a UUID, a date) come before
+/// plain strings; integers before floats; anything before a free-form value.
+fn specificity(ty: &Ty) -> u8 {
+    match ty {
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::Uuid | Ty::DateTime | Ty::Date => 0,
+        Ty::F32 | Ty::F64 => 1,
+        Ty::Named(_) | Ty::Vec(_) | Ty::Nullable(_) => 2,
+        Ty::String => 3,
+        Ty::Map(_) => 4,
+        Ty::Json => 5,
+    }
+}
+
+pub fn docs_of(schema: &Schema) -> Docs {
+    Docs {
+        summary: schema.schema_data.title.clone(),
+        description: schema.schema_data.description.clone(),
+    }
+}
+
+fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

@@ -1,0 +1,105 @@
+//! sdkgen: an OpenAPI 3.0/3.1 document in, a typed async Rust SDK out.
+//!
+//! The pipeline (see `ARCHITECTURE.md`): load → normalise → parse ([`spec`]) → lower to IR
+//! ([`ir`]) → emit tokens ([`emit`]) → format and write ([`output`]).
+
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod naming;
+pub mod output;
+pub mod spec;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+
+pub use diagnostics::{Diagnostic, Severity, SpecError};
+pub use output::Dependency;
+pub use spec::Source;
+
+/// The Modbox API document sdkgen ships with, used when no spec is given.
+pub const EMBEDDED_SPEC: &str = include_str!("../spec/modbox.yaml");
+/// The name the embedded spec goes by in messages and generated headers.
+pub const EMBEDDED_SPEC_NAME: &str = "modbox.yaml";
+
+/// Settings of one generation.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The SDK's name: the crate name, and the first word of its `User-Agent`.
+    pub crate_name: String,
+    /// Extra derives for every model, e.g. `"Eq"` or `"schemars::JsonSchema"`.
+    pub extra_derives: Vec<String>,
+}
+
+/// A generated SDK, in memory.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub api: ir::Api,
+    /// The whole SDK as one Rust file: a crate's `lib.rs`, or a file to `include!`.
+    pub code: String,
+    /// What was loosened or left out, each with its place in the spec.
+    pub notes: Vec<Diagnostic>,
+}
+
+impl Generated {
+    /// The crates the code needs in `[dependencies]`.
+    pub fn dependencies(&self) -> Vec<Dependency> {
+        output::dependencies(&self.api)
+    }
+
+    /// The files of a standalone crate: `Cargo.toml`, `README.md`, `src/lib.rs`.
+    pub fn crate_files(&self, crate_name: &str, spec_name: &str) -> Vec<output::File> {
+        output::crate_files(&self.api, crate_name, spec_name, &self.code)
+    }
+}
+
+/// Runs the whole pipeline on one document, without touching the file system.
+pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecError> {
+    let doc = spec::read(source)?;
+    let lowered = ir::lower(&doc.openapi).map_err(|diagnostics| SpecError {
+        origin: source.origin.clone(),
+        diagnostics: spec::locate_all(&source.text, diagnostics),
+    })?;
+    let emit_options = emit::EmitOptions {
+        user_agent: format!(
+            "{}/{} (Rust; sdkgen {})",
+            options.crate_name,
+            lowered.api.version.replace(char::is_whitespace, "-"),
+            env!("CARGO_PKG_VERSION")
+        ),
+        extra_derives: options.extra_derives.clone(),
+    };
+    let tokens = emit::emit(&lowered.api, &emit_options);
+    let spec_name = spec_file_name(&source.origin);
+    let code = output::format_code(tokens, &spec_name).map_err(|message| SpecError {
+        origin: source.origin.clone(),
+        diagnostics: vec![Diagnostic::error("", message)],
+    })?;
+    let mut notes = doc.report.notes;
+    notes.extend(lowered.notes);
+    Ok(Generated {
+        api: lowered.api,
+        code,
+        notes: spec::locate_all(&source.text, notes),
+    })
+}
+
+/// The file name of a spec's origin, without its directory: generated files never hold an
+/// absolute path, so they are the same on every machine.
+pub fn spec_file_name(origin: &str) -> String {
+    std::path::Path::new(origin)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| origin.to_string())
+}
+
+/// A crate name from a spec file name: `modbox.yaml` → `modbox`, `My API.json` → `my_api`.
+pub fn crate_name_for(spec_name: &str) -> String {
+    let stem = std::path::Path::new(spec_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    naming::ident(&stem, naming::Case::Snake)
+        .trim_end_matches('_')
+        .to_string()
+}

@@ -1,0 +1,247 @@
+//! Stage 1: bytes to a JSON value. The only file that names the YAML crates.
+//!
+//! YAML or JSON is decided by content, not by file name: a document whose first character is
+//! `{` is read as JSON (the fast path, and serde_json's errors carry line and column), anything
+//! else as YAML. Positions of values are not kept while loading: they cost time and memory on
+//! every run, and are needed only when something is wrong. [`locate`] finds them afterwards.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Number, Value};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostics::{join, Diagnostic};
+
+/// Reads a document into a JSON value.
+pub fn load(text: &str) -> Result<Value, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|e| {
+            vec![Diagnostic::error("", format!("invalid JSON: {}", strip_position(&e))).at(e.line(), e.column())]
+        });
+    }
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let mut d = Diagnostic::error("", format!("invalid YAML: {}", strip_yaml_position(&e)));
+        if let Some(loc) = e.location() {
+            d = d.at(loc.line(), loc.column());
+        }
+        vec![d]
+    })?;
+    let mut problems = Vec::new();
+    let value = yaml_to_json(yaml, "", &mut problems);
+    if problems.is_empty() {
+        Ok(value)
+    } else {
+        Err(problems)
+    }
+}
+
+fn strip_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+fn strip_yaml_position(e: &serde_yaml::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Converts YAML to JSON. Mapping keys that YAML reads as numbers or booleans (`200:` in a
+/// `responses` object is the common case) become their text, as every OpenAPI tool reads them.
+fn yaml_to_json(value: serde_yaml::Value, pointer: &str, problems: &mut Vec<Diagnostic>) -> Value {
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                Number::from_f64(f).map(Value::Number).unwrap_or_else(|| {
+                    problems.push(Diagnostic::error(
+                        pointer,
+                        format!("the number {n} has no JSON form (JSON has no NaN or infinity)"),
+                    ));
+                    Value::Null
+                })
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| yaml_to_json(v, &format!("{pointer}/{i}"), problems))
+                .collect(),
+        ),
+        Y::Mapping(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (key, v) in map {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Bool(b) => b.to_string(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Null => "null".to_string(),
+                    other => {
+                        problems.push(Diagnostic::error(
+                            pointer,
+                            format!(
+                                "a mapping key must be a string, found {}",
+                                yaml_kind(&other)
+                            ),
+                        ));
+                        continue;
+                    }
+                };
+                let child = join(pointer, &key);
+                let v = yaml_to_json(v, &child, problems);
+                out.insert(key, v);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer, problems),
+    }
+}
+
+fn yaml_kind(v: &serde_yaml::Value) -> &'static str {
+    match v {
+        serde_yaml::Value::Sequence(_) => "a sequence",
+        serde_yaml::Value::Mapping(_) => "a mapping",
+        serde_yaml::Value::Tagged(_) => "a tagged value",
+        _ => "a scalar",
+    }
+}
+
+/// Finds the line and column (1-based) of the values at `pointers`, by reading the source
+/// again with a parser that reports positions. JSON is YAML, so one reader serves both.
+/// Pointers it cannot find (the text does not parse, or the value was made by normalising)
+/// are left out of the answer.
+pub fn locate(text: &str, pointers: &[&str]) -> HashMap<String, (usize, usize)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut receiver = Locator {
+        wanted: pointers.iter().map(|p| p.to_string()).collect(),
+        found: HashMap::new(),
+        stack: Vec::new(),
+    };
+    let mut parser = Parser::new_from_str(text);
+    // A parse error only stops the search early: what was found so far is still right.
+    let _ = parser.load(&mut receiver, false);
+    receiver.found
+}
+
+/// Where the reader is: in a mapping (waiting for a key, or holding the key whose value comes
+/// next) or in a sequence (at some index).
+enum Frame {
+    Mapping { pointer: String, key: Option<String> },
+    Sequence { pointer: String, next: usize },
+}
+
+struct Locator {
+    wanted: std::collections::HashSet<String>,
+    found: HashMap<String, (usize, usize)>,
+    stack: Vec<Frame>,
+}
+
+impl Locator {
+    /// The pointer of the value that starts now, advancing the parent frame past it.
+    /// `None` when the event is a mapping key.
+    fn next_value_pointer(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Sequence { pointer, next }) => {
+                let p = format!("{pointer}/{next}");
+                *next += 1;
+                Some(p)
+            }
+            Some(Frame::Mapping { pointer, key }) => key.take().map(|k| join(pointer, &k)),
+        }
+    }
+
+    fn record(&mut self, pointer: &str, mark: Marker) {
+        if self.wanted.contains(pointer) {
+            self.found
+                .entry(pointer.to_string())
+                .or_insert((mark.line(), mark.col() + 1));
+        }
+    }
+}
+
+impl MarkedEventReceiver for Locator {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(text, ..) => match self.next_value_pointer() {
+                Some(p) => self.record(&p, mark),
+                None => {
+                    if let Some(Frame::Mapping { pointer, key }) = self.stack.last_mut() {
+                        let child = join(pointer, &text);
+                        *key = Some(text);
+                        // A value is reported where its key stands: that is the line a
+                        // reader looks for.
+                        self.record(&child, mark);
+                    }
+                }
+            },
+            Event::Alias(_) => {
+                if let Some(p) = self.next_value_pointer() {
+                    self.record(&p, mark);
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let pointer = self.next_value_pointer().unwrap_or_default();
+                self.record(&pointer, mark);
+                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
+                    Frame::Mapping { pointer, key: None }
+                } else {
+                    Frame::Sequence { pointer, next: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_numeric_keys_become_strings() {
+        let v = load("responses:\n  200:\n    description: ok\n").unwrap();
+        assert_eq!(v["responses"]["200"]["description"], "ok");
+    }
+
+    #[test]
+    fn json_is_detected_by_content() {
+        let v = load("  {\"a\": [1, 2]}").unwrap();
+        assert_eq!(v["a"][1], 2);
+    }
+
+    #[test]
+    fn json_errors_carry_line_and_column() {
+        let e = load("{\n  \"a\": ,\n}").unwrap_err();
+        assert_eq!(e[0].position, Some((2, 8)));
+    }
+
+    #[test]
+    fn locates_yaml_and_json_values() {
+        let yaml = "a:\n  b:\n    - x\n    - y: 1\n";
+        let found = locate(yaml, &["/a/b", "/a/b/1/y"]);
+        assert_eq!(found["/a/b"], (2, 3));
+        assert_eq!(found["/a/b/1/y"], (4, 7));
+        let json = "{\n  \"a\": {\"b~1c\": 3}\n}";
+        assert_eq!(locate(json, &["/a/b~1c"])["/a/b~1c"], (2, 10));
+    }
+}

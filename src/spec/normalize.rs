@@ -1,0 +1,404 @@
+//! Stage 2: rewrite an OpenAPI 3.1 document, as a JSON value, into the 3.0 shape that
+//! `openapiv3` reads, without losing meaning.
+//!
+//! Each rule is one small function over one schema object. The walker knows where schemas
+//! stand in a document (`components.schemas`, every `schema` key of a parameter, header or
+//! media type, and the subschema keywords inside a schema), so a key that merely looks like a
+//! schema keyword elsewhere (`type: http` in a security scheme, `examples` of a media type) is
+//! never touched. Every rewrite is recorded, and what cannot be carried becomes a note.
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostics::{join, Diagnostic};
+
+/// One rewrite the normaliser made, for tests and for `--verbose` style reporting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    pub pointer: String,
+    pub rule: &'static str,
+}
+
+/// What normalising did besides changing the document.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub rewrites: Vec<Rewrite>,
+    /// Constructs carried loosely (as `serde_json::Value`, or a constraint ignored).
+    pub notes: Vec<Diagnostic>,
+}
+
+impl Report {
+    fn rewrote(&mut self, pointer: &str, rule: &'static str) {
+        self.rewrites.push(Rewrite {
+            pointer: pointer.to_string(),
+            rule,
+        });
+    }
+}
+
+/// Normalises `doc` in place.
+pub fn normalize(doc: &mut Value) -> Report {
+    let mut report = Report::default();
+    if let Value::Object(root) = doc {
+        if !root.contains_key("paths") {
+            root.insert("paths".into(), json!({}));
+            report.rewrote("/paths", "missing paths → {}");
+        }
+    }
+    walk_document(doc, "", &mut report);
+    report
+}
+
+/// Walks the parts of a document that are not schemas, looking for where schemas start.
+fn walk_document(value: &mut Value, pointer: &str, report: &mut Report) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let child_pointer = join(pointer, key);
+                if key.starts_with("x-") || key == "example" || key == "examples" {
+                    continue; // data, not structure
+                }
+                if key == "schema" {
+                    walk_schema(child, &child_pointer, report);
+                } else if key == "schemas" && pointer == "/components" {
+                    if let Value::Object(schemas) = child {
+                        for (name, schema) in schemas.iter_mut() {
+                            walk_schema(schema, &join(&child_pointer, name), report);
+                        }
+                    }
+                } else {
+                    walk_document(child, &child_pointer, report);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                walk_document(child, &format!("{pointer}/{i}"), report);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keywords whose value is one subschema.
+const SINGLE_SUBSCHEMAS: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+];
+/// Keywords whose value is a list of subschemas.
+const LIST_SUBSCHEMAS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems"];
+/// Keywords whose value maps names to subschemas.
+const MAP_SUBSCHEMAS: &[&str] = &["properties", "patternProperties", "$defs", "dependentSchemas"];
+
+fn walk_schema(value: &mut Value, pointer: &str, report: &mut Report) {
+    let Value::Object(schema) = value else {
+        return; // `true`/`false` schemas are read as they are
+    };
+    examples_to_example(schema, pointer, report);
+    const_to_enum(schema, pointer, report);
+    numeric_exclusive_bounds(schema, pointer, report);
+    type_array(schema, pointer, report);
+    null_branch(schema, pointer, report);
+    ref_with_siblings(schema, pointer, report);
+    unsupported_keywords(schema, pointer, report);
+
+    for (key, child) in schema.iter_mut() {
+        let child_pointer = join(pointer, key);
+        if SINGLE_SUBSCHEMAS.contains(&key.as_str()) {
+            walk_schema(child, &child_pointer, report);
+        } else if LIST_SUBSCHEMAS.contains(&key.as_str()) {
+            if let Value::Array(items) = child {
+                for (i, item) in items.iter_mut().enumerate() {
+                    walk_schema(item, &format!("{child_pointer}/{i}"), report);
+                }
+            }
+        } else if MAP_SUBSCHEMAS.contains(&key.as_str()) {
+            if let Value::Object(map) = child {
+                for (name, item) in map.iter_mut() {
+                    walk_schema(item, &join(&child_pointer, name), report);
+                }
+            }
+        }
+    }
+}
+
+/// 3.1 `examples: [a, b]` → 3.0 `example: a`.
+fn examples_to_example(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    if let Some(Value::Array(examples)) = schema.get("examples") {
+        let first = examples.first().cloned();
+        schema.remove("examples");
+        if let (Some(first), false) = (first, schema.contains_key("example")) {
+            schema.insert("example".into(), first);
+        }
+        report.rewrote(pointer, "examples → example");
+    }
+}
+
+/// `const: v` → `enum: [v]`.
+fn const_to_enum(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    if let Some(value) = schema.remove("const") {
+        schema
+            .entry("enum")
+            .or_insert_with(|| Value::Array(vec![value]));
+        report.rewrote(pointer, "const → enum");
+    }
+}
+
+/// Numeric `exclusiveMinimum: 5` → `minimum: 5, exclusiveMinimum: true` (and the maximum).
+fn numeric_exclusive_bounds(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    for (exclusive, inclusive) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(bound @ Value::Number(_)) = schema.get(exclusive).cloned() {
+            schema.insert(inclusive.into(), bound);
+            schema.insert(exclusive.into(), Value::Bool(true));
+            report.rewrote(pointer, "numeric exclusive bound → 3.0 form");
+        }
+    }
+}
+
+fn is_null_type(v: &Value) -> bool {
+    v.is_null() || v == "null"
+}
+
+/// `type: [T, null]` → `type: T, nullable: true`; two or more non-null types → `anyOf`, one
+/// branch a type, with the keywords that belong to that type moved into its branch.
+fn type_array(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    let Some(Value::Array(types)) = schema.get("type") else {
+        if schema.get("type").is_some_and(is_null_type) {
+            schema.remove("type");
+            schema.insert("nullable".into(), Value::Bool(true));
+            report.rewrote(pointer, "type: null → nullable");
+        }
+        return;
+    };
+    let nullable = types.iter().any(is_null_type);
+    let mut rest: Vec<Value> = types.iter().filter(|t| !is_null_type(t)).cloned().collect();
+    rest.dedup();
+    schema.remove("type");
+    if nullable {
+        schema.insert("nullable".into(), Value::Bool(true));
+    }
+    match rest.len() {
+        0 => {}
+        1 => {
+            schema.insert("type".into(), rest.remove(0));
+        }
+        _ if schema.contains_key("anyOf") || schema.contains_key("oneOf") => {
+            report.notes.push(Diagnostic::note(
+                pointer,
+                "a type list beside oneOf/anyOf: the type list is dropped, the oneOf/anyOf kept",
+            ));
+        }
+        _ => {
+            let branches = rest
+                .into_iter()
+                .map(|t| {
+                    let mut branch = Map::new();
+                    let moved: &[&str] = match t.as_str() {
+                        Some("array") => &["items", "minItems", "maxItems", "uniqueItems"],
+                        Some("object") => &["properties", "required", "additionalProperties"],
+                        Some("string") => &["format", "pattern", "minLength", "maxLength"],
+                        _ => &[],
+                    };
+                    for key in moved {
+                        if let Some(v) = schema.get(*key) {
+                            branch.insert((*key).into(), v.clone());
+                        }
+                    }
+                    branch.insert("type".into(), t);
+                    Value::Object(branch)
+                })
+                .collect();
+            schema.insert("anyOf".into(), Value::Array(branches));
+            report.rewrote(pointer, "type list → anyOf");
+            return;
+        }
+    }
+    report.rewrote(pointer, "type list with null → nullable");
+}
+
+/// A `oneOf`/`anyOf` branch `{type: null}` → `nullable: true`; one branch left → that branch.
+fn null_branch(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    for keyword in ["oneOf", "anyOf"] {
+        let Some(Value::Array(branches)) = schema.get_mut(keyword) else {
+            continue;
+        };
+        let before = branches.len();
+        branches.retain(|b| !is_null_branch(b));
+        if branches.len() == before {
+            continue;
+        }
+        schema.insert("nullable".into(), Value::Bool(true));
+        report.rewrote(pointer, "null branch → nullable");
+        let Some(Value::Array(branches)) = schema.get_mut(keyword) else {
+            continue;
+        };
+        if branches.len() == 1 {
+            let Value::Object(only) = branches.remove(0) else {
+                continue;
+            };
+            schema.remove(keyword);
+            for (k, v) in only {
+                // The outer schema's own words (description, title) win over the branch's.
+                schema.entry(k).or_insert(v);
+            }
+        } else if branches.is_empty() {
+            schema.remove(keyword);
+        }
+    }
+}
+
+fn is_null_branch(b: &Value) -> bool {
+    let Value::Object(m) = b else { return false };
+    m.get("type").is_some_and(is_null_type)
+        || m.get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|t| !t.is_empty() && t.iter().all(is_null_type))
+        || (m.get("enum") == Some(&json!([null])))
+}
+
+/// `$ref` with siblings → `allOf: [{$ref}]` + the siblings, so `openapiv3` (which reads a
+/// `$ref` object as a bare reference) does not drop `description`, `nullable` and the rest.
+fn ref_with_siblings(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    if schema.len() < 2 || !schema.contains_key("$ref") {
+        return;
+    }
+    let reference = schema.remove("$ref").unwrap_or_default();
+    let mut branch = Map::new();
+    branch.insert("$ref".into(), reference);
+    match schema.get_mut("allOf") {
+        Some(Value::Array(all)) => all.insert(0, Value::Object(branch)),
+        _ => {
+            schema.insert("allOf".into(), Value::Array(vec![Value::Object(branch)]));
+        }
+    }
+    report.rewrote(pointer, "$ref with siblings → allOf");
+}
+
+/// 3.1 keywords with no 3.0 form. Each one is named in a note; none is silently dropped.
+fn unsupported_keywords(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    if schema.contains_key("$dynamicRef") {
+        schema.remove("$dynamicRef");
+        report.notes.push(Diagnostic::note(
+            join(pointer, "$dynamicRef"),
+            "$dynamicRef is not supported: this schema is generated as serde_json::Value",
+        ));
+    }
+    if schema.contains_key("prefixItems") && !schema.contains_key("items") {
+        report.notes.push(Diagnostic::note(
+            join(pointer, "prefixItems"),
+            "tuple arrays (prefixItems) are generated as Vec<serde_json::Value>",
+        ));
+    }
+    for keyword in ["if", "then", "else", "dependentSchemas", "unevaluatedProperties"] {
+        if schema.contains_key(keyword) {
+            report.notes.push(Diagnostic::note(
+                join(pointer, keyword),
+                format!("`{keyword}` only constrains values; it is not checked by the generated code"),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(v: Value) -> (Value, Report) {
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {"S": v}}});
+        let report = normalize(&mut doc);
+        (doc["components"]["schemas"]["S"].clone(), report)
+    }
+
+    #[test]
+    fn type_list_with_null_becomes_nullable() {
+        let (s, _) = schema(json!({"type": ["string", "null"], "format": "uuid"}));
+        assert_eq!(s, json!({"type": "string", "format": "uuid", "nullable": true}));
+        let (s, _) = schema(json!({"type": ["integer", null]}));
+        assert_eq!(s, json!({"type": "integer", "nullable": true}));
+    }
+
+    #[test]
+    fn type_list_of_several_types_becomes_any_of() {
+        let (s, _) = schema(json!({"type": ["string", "integer", "null"]}));
+        assert_eq!(
+            s,
+            json!({"nullable": true, "anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+    }
+
+    #[test]
+    fn null_branch_becomes_nullable_and_single_branch_is_inlined() {
+        let (s, _) = schema(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}], "description": "d"}));
+        assert_eq!(
+            s,
+            json!({"description": "d", "nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
+        );
+        let (s, _) = schema(json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}));
+        assert_eq!(
+            s,
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn ref_with_siblings_keeps_them() {
+        let (s, r) = schema(json!({"$ref": "#/components/schemas/T", "description": "d"}));
+        assert_eq!(s, json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/T"}]}));
+        assert_eq!(r.rewrites[0].rule, "$ref with siblings → allOf");
+        let (s, _) = schema(json!({"$ref": "#/components/schemas/T"}));
+        assert_eq!(s, json!({"$ref": "#/components/schemas/T"}));
+    }
+
+    #[test]
+    fn const_examples_and_exclusive_bounds() {
+        let (s, _) = schema(json!({"const": "a", "examples": ["x", "y"], "exclusiveMinimum": 0}));
+        assert_eq!(
+            s,
+            json!({"enum": ["a"], "example": "x", "minimum": 0, "exclusiveMinimum": true})
+        );
+    }
+
+    #[test]
+    fn missing_paths_is_added() {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}});
+        normalize(&mut doc);
+        assert_eq!(doc["paths"], json!({}));
+    }
+
+    #[test]
+    fn non_schema_keys_are_left_alone() {
+        let mut doc = json!({
+            "components": {"securitySchemes": {"b": {"type": "http", "scheme": "bearer"}}},
+            "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {
+                "examples": {"one": {"value": {"type": ["a", "null"]}}},
+                "schema": {"type": ["string", "null"]}
+            }}}}}}}
+        });
+        let before = doc["components"].clone();
+        normalize(&mut doc);
+        assert_eq!(doc["components"], before);
+        let media = &doc["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"];
+        assert_eq!(media["examples"]["one"]["value"]["type"], json!(["a", "null"]));
+        assert_eq!(media["schema"], json!({"type": "string", "nullable": true}));
+    }
+
+    #[test]
+    fn nested_schemas_are_normalised() {
+        let (s, _) = schema(json!({"type": "object", "properties": {"a": {"type": "array", "items": {"type": ["number", "null"]}}}}));
+        assert_eq!(s["properties"]["a"]["items"], json!({"type": "number", "nullable": true}));
+    }
+
+    #[test]
+    fn dynamic_ref_is_a_note() {
+        let (s, r) = schema(json!({"$dynamicRef": "#node"}));
+        assert_eq!(s, json!({}));
+        assert_eq!(r.notes[0].pointer, "/components/schemas/S/$dynamicRef");
+    }
+}

@@ -1,0 +1,755 @@
+//! Support code shared by every operation of this SDK: the tri-state [`Nullable`] field type,
+//! the error type, per-request options, and one generic `send` that builds, authenticates,
+//! retries and reads every request, so that each generated operation stays a few lines long.
+//!
+//! Written by hand (sdkgen's `templates/runtime.rs`) and copied into each SDK unchanged.
+
+use std::fmt;
+use std::time::Duration;
+
+/// How long one attempt may take, from connecting to the last byte of the response body,
+/// unless the client or a request sets another.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How many times a failed request is tried again, unless the client or a request sets
+/// another number. `0` turns retries off.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The longest `Retry-After` that is waited out; a server asking for longer gets its answer
+/// returned to the caller instead.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// How much of an unexpected response body is kept in an error.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+
+const BACKOFF_BASE: Duration = Duration::from_millis(500);
+const BACKOFF_CAP: Duration = Duration::from_secs(8);
+const RETRY_STATUSES: [u16; 6] = [408, 429, 500, 502, 503, 504];
+
+/// A field that is optional and nullable: left out, sent as `null`, or sent with a value.
+///
+/// Serialising leaves out [`Nullable::Absent`] (the generated structs skip it) and writes
+/// `null` for [`Nullable::Null`]; deserialising keeps the three states apart, so a model reads
+/// and writes any JSON object without losing the difference between "absent" and "null".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Nullable<T> {
+    /// Not in the JSON object: the server keeps or defaults its value.
+    #[default]
+    Absent,
+    /// Present as `null`: clears the value.
+    Null,
+    /// Present with a value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Nullable::Null)
+    }
+
+    pub fn is_value(&self) -> bool {
+        matches!(self, Nullable::Value(_))
+    }
+
+    /// The value, if there is one.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nullable::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn as_ref(&self) -> Nullable<&T> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(v) => Nullable::Value(v),
+        }
+    }
+
+    pub fn as_mut(&mut self) -> Nullable<&mut T> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(v) => Nullable::Value(v),
+        }
+    }
+
+    /// The value, if there is one; absent and null both give `None`.
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Nullable::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(v) => Nullable::Value(f(v)),
+        }
+    }
+
+    pub fn unwrap_or(self, default: T) -> T {
+        self.into_option().unwrap_or(default)
+    }
+}
+
+impl<T> From<T> for Nullable<T> {
+    fn from(value: T) -> Self {
+        Nullable::Value(value)
+    }
+}
+
+/// `None` is an explicit `null`; to leave a field out, use [`Nullable::Absent`].
+impl<T> From<Option<T>> for Nullable<T> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Nullable::Null, Nullable::Value)
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Value(v) => serializer.serialize_some(v),
+            Nullable::Absent | Nullable::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Reached only when the field is present (the generated structs default absent
+        // fields to `Absent`), so `None` here means an explicit `null`.
+        Option::<T>::deserialize(deserializer).map(Nullable::from)
+    }
+}
+
+/// Everything that can go wrong in a call. `E` is the SDK's `ErrorBody`: the decoded body of
+/// a documented error status.
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with an error status the spec documents, and its body decoded.
+    Api {
+        status: reqwest::StatusCode,
+        headers: reqwest::header::HeaderMap,
+        body: E,
+    },
+    /// The server answered with a status the spec does not document for this operation, or
+    /// with a body that is not JSON. `body` is its text, at most [`MAX_ERROR_BODY`] bytes.
+    UnexpectedStatus {
+        status: reqwest::StatusCode,
+        headers: reqwest::header::HeaderMap,
+        body: String,
+    },
+    /// A body did not match its schema. `path` is where, as `field.list[2].name`.
+    Decode {
+        status: reqwest::StatusCode,
+        path: String,
+        message: String,
+        /// The body's text, at most [`MAX_ERROR_BODY`] bytes.
+        body: String,
+    },
+    /// Connecting, sending or receiving failed, or the timeout ran out.
+    Transport(reqwest::Error),
+    /// The request could not be built from the arguments given (a header value holding a
+    /// newline, a path parameter `..`, no base URL).
+    InvalidRequest(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match self {
+            Error::Api { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            Error::Transport(e) => e.status(),
+            Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// True when the timeout ran out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { status, body, .. } => f
+                .debug_struct("Api")
+                .field("status", status)
+                .field("body", body)
+                .finish_non_exhaustive(),
+            Error::UnexpectedStatus { status, body, .. } => f
+                .debug_struct("UnexpectedStatus")
+                .field("status", status)
+                .field("body", body)
+                .finish_non_exhaustive(),
+            Error::Decode { status, path, message, .. } => f
+                .debug_struct("Decode")
+                .field("status", status)
+                .field("path", path)
+                .field("message", message)
+                .finish_non_exhaustive(),
+            Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { status, body, .. } => write!(f, "the server answered {status}: {body:?}"),
+            Error::UnexpectedStatus { status, body, .. } => {
+                write!(f, "the server answered {status}, which the API does not document")?;
+                if !body.is_empty() {
+                    write!(f, ": {body}")?;
+                }
+                Ok(())
+            }
+            Error::Decode { status, path, message, .. } => {
+                write!(f, "the {status} response does not match its schema at `{path}`: {message}")
+            }
+            Error::Transport(e) => write!(f, "the request failed: {e}"),
+            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A credential: never shown by `Debug`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyIn {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// How an operation authenticates, when the client holds the credential for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    Bearer,
+    Basic,
+    ApiKey {
+        scheme: &'static str,
+        location: KeyIn,
+        name: &'static str,
+    },
+}
+
+/// Options for the requests of a client: extra headers, a timeout, a retry count. Set them
+/// for every call with the client's `with_*` methods, or for one call with
+/// `client.with_options(RequestOptions::new().timeout(...)).operation(...)`.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    headers: Vec<(String, String)>,
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+}
+
+impl RequestOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a header to every request made with these options. A value holding a newline or
+    /// another control character makes the request fail with [`Error::InvalidRequest`].
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// `other`'s settings over these; headers of both are sent.
+    fn merged(&self, other: RequestOptions) -> RequestOptions {
+        let mut headers = self.headers.clone();
+        headers.extend(other.headers);
+        RequestOptions {
+            headers,
+            timeout: other.timeout.or(self.timeout),
+            max_retries: other.max_retries.or(self.max_retries),
+        }
+    }
+}
+
+/// The state behind a generated `Client`: cheap to clone (the HTTP client is shared).
+#[derive(Clone)]
+pub struct Core {
+    http: reqwest::Client,
+    base_url: String,
+    user_agent: &'static str,
+    bearer: Option<Secret>,
+    basic: Option<(String, Secret)>,
+    api_keys: Vec<(&'static str, Secret)>,
+    options: RequestOptions,
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("user_agent", &self.user_agent)
+            .field("bearer", &self.bearer)
+            .field("basic", &self.basic.as_ref().map(|(user, _)| (user, "<redacted>")))
+            .field("api_keys", &self.api_keys)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl Core {
+    pub fn new(base_url: &str, user_agent: &'static str) -> Self {
+        Core {
+            http: reqwest::Client::new(),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            user_agent,
+            bearer: None,
+            basic: None,
+            api_keys: Vec::new(),
+            options: RequestOptions::default(),
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn set_base_url(&mut self, url: String) {
+        self.base_url = url.trim_end_matches('/').to_string();
+    }
+
+    pub fn set_http_client(&mut self, http: reqwest::Client) {
+        self.http = http;
+    }
+
+    pub fn set_bearer(&mut self, token: String) {
+        self.bearer = Some(Secret(token));
+    }
+
+    pub fn set_basic(&mut self, user: String, password: String) {
+        self.basic = Some((user, Secret(password)));
+    }
+
+    pub fn set_api_key(&mut self, scheme: &'static str, key: String) {
+        self.api_keys.retain(|(s, _)| *s != scheme);
+        self.api_keys.push((scheme, Secret(key)));
+    }
+
+    pub fn add_options(&mut self, options: RequestOptions) {
+        self.options = self.options.merged(options);
+    }
+
+    /// Sends a request, retrying where it is safe, and returns the final response.
+    pub async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
+        let (url, hide_url) = self.url(&request)?;
+        let (headers, basic) = self.headers(&request)?;
+        let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let max_retries = self.options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
+        // Statuses are retried only where repeating the request cannot do harm; a connection
+        // that never opened sent nothing, so that is retried for every method.
+        let idempotent = !matches!(request.method, reqwest::Method::POST | reqwest::Method::PATCH);
+        let mut attempt = 0;
+        loop {
+            let mut builder = self
+                .http
+                .request(request.method.clone(), url.clone())
+                .headers(headers.clone())
+                .timeout(timeout);
+            if let Some((user, password)) = basic {
+                builder = builder.basic_auth(user, Some(&password.0));
+            }
+            if let Some(body) = &request.body {
+                builder = builder.body(body.bytes.clone());
+            }
+            match builder.send().await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if attempt < max_retries && idempotent && RETRY_STATUSES.contains(&status) {
+                        if let Some(wait) = retry_wait(attempt, response.headers()) {
+                            drop(response);
+                            tokio::time::sleep(wait).await;
+                            attempt += 1;
+                            continue;
+                        }
+                    }
+                    return Ok(Response { inner: response });
+                }
+                Err(e) if e.is_connect() && attempt < max_retries => {
+                    tokio::time::sleep(backoff(attempt)).await;
+                    attempt += 1;
+                }
+                // A URL holding an API key is not repeated in the error.
+                Err(e) if hide_url => return Err(Error::Transport(e.without_url())),
+                Err(e) => return Err(Error::Transport(e)),
+            }
+        }
+    }
+
+    /// The scheme to authenticate with: the first of the operation's schemes that the client
+    /// holds a credential for. One is enough, so `Authorization` never goes out twice.
+    fn credential_for(&self, request: &Request) -> Option<Auth> {
+        request.auth.iter().copied().find(|auth| match auth {
+            Auth::Bearer => self.bearer.is_some(),
+            Auth::Basic => self.basic.is_some(),
+            Auth::ApiKey { scheme, .. } => self.api_keys.iter().any(|(s, _)| s == scheme),
+        })
+    }
+
+    /// The full URL, and whether it holds a credential.
+    fn url<E>(&self, request: &Request) -> Result<(reqwest::Url, bool), Error<E>> {
+        if self.base_url.is_empty() {
+            return Err(Error::InvalidRequest(
+                "no base URL: the API names no server, so set one with `with_base_url`".into(),
+            ));
+        }
+        let mut query = request.query.clone();
+        let mut hide_url = false;
+        if let Some(Auth::ApiKey { scheme, location: KeyIn::Query, name }) = self.credential_for(request) {
+            if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| *s == scheme) {
+                query.push((name, key.0.clone()));
+                hide_url = true;
+            }
+        }
+        let mut text = format!("{}{}", self.base_url, request.path);
+        for (i, (name, value)) in query.iter().enumerate() {
+            text.push(if i == 0 { '?' } else { '&' });
+            text.push_str(&encode(name));
+            text.push('=');
+            text.push_str(&encode(value));
+        }
+        let url = reqwest::Url::parse(&text).map_err(|e| {
+            Error::InvalidRequest(format!("the base URL `{}` is not valid: {e}", self.base_url))
+        })?;
+        Ok((url, hide_url))
+    }
+
+    /// The request's headers, and the basic credentials to send (reqwest encodes those).
+    #[allow(clippy::type_complexity)]
+    fn headers<E>(
+        &self,
+        request: &Request,
+    ) -> Result<(reqwest::header::HeaderMap, Option<&(String, Secret)>), Error<E>> {
+        let mut map = reqwest::header::HeaderMap::new();
+        let mut insert = |name: &str, value: &str, secret: bool| insert_header(&mut map, name, value, secret);
+        insert("user-agent", self.user_agent, false)?;
+        if let Some(body) = &request.body {
+            insert("content-type", body.content_type, false)?;
+        }
+        for (name, value) in &request.headers {
+            insert(name, value, false)?;
+        }
+        let mut basic = None;
+        let mut cookies: Vec<String> = request
+            .cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={}", encode(value)))
+            .collect();
+        match self.credential_for(request) {
+            Some(Auth::Bearer) => {
+                if let Some(token) = &self.bearer {
+                    insert("authorization", &format!("Bearer {}", token.0), true)?;
+                }
+            }
+            Some(Auth::Basic) => basic = self.basic.as_ref(),
+            Some(Auth::ApiKey { scheme, location, name }) => {
+                if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| *s == scheme) {
+                    match location {
+                        KeyIn::Header => insert(name, &key.0, true)?,
+                        KeyIn::Cookie => cookies.push(format!("{name}={}", encode(&key.0))),
+                        KeyIn::Query => {}
+                    }
+                }
+            }
+            None => {}
+        }
+        if !cookies.is_empty() {
+            insert("cookie", &cookies.join("; "), true)?;
+        }
+        for (name, value) in &self.options.headers {
+            insert(name, value, false)?;
+        }
+        Ok((map, basic))
+    }
+}
+
+fn insert_header<E>(
+    map: &mut reqwest::header::HeaderMap,
+    name: &str,
+    value: &str,
+    secret: bool,
+) -> Result<(), Error<E>> {
+    let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+    let mut value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+        Error::InvalidRequest(format!(
+            "the value of header `{name}` holds a character a header cannot carry (a newline or another control character)"
+        ))
+    })?;
+    value.set_sensitive(secret);
+    map.append(header, value);
+    Ok(())
+}
+
+/// Everything an operation sends, with its values already turned into text.
+pub struct Request {
+    pub method: reqwest::Method,
+    /// The path, its parameters already encoded with [`path_segment`].
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, String)>,
+    pub cookies: Vec<(&'static str, String)>,
+    pub body: Option<Body>,
+    pub auth: &'static [Auth],
+}
+
+impl Request {
+    pub fn new(method: reqwest::Method, path: String, auth: &'static [Auth]) -> Self {
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            auth,
+        }
+    }
+
+    /// Adds a query parameter; a list adds one `name=item` pair per item (`form` style with
+    /// `explode`, OpenAPI's default).
+    pub fn query<T: serde::Serialize>(&mut self, name: &'static str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Array(items)) => {
+                for item in items {
+                    self.query.push((name, text_of(item)));
+                }
+            }
+            Ok(serde_json::Value::Null) => {}
+            Ok(other) => self.query.push((name, text_of(other))),
+            Err(_) => {}
+        }
+    }
+
+    pub fn header<T: serde::Serialize>(&mut self, name: &'static str, value: &T) {
+        if let Some(text) = param_text(value) {
+            self.headers.push((name, text));
+        }
+    }
+
+    pub fn cookie<T: serde::Serialize>(&mut self, name: &'static str, value: &T) {
+        if let Some(text) = param_text(value) {
+            self.cookies.push((name, text));
+        }
+    }
+
+    pub fn json<T: serde::Serialize, E>(&mut self, body: &T, content_type: &'static str) -> Result<(), Error<E>> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::InvalidRequest(format!("the body cannot be written as JSON: {e}")))?;
+        self.body = Some(Body { content_type, bytes });
+        Ok(())
+    }
+}
+
+/// A request body, already encoded.
+pub struct Body {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// A response whose body is read by the generated operation, once it knows what to expect.
+pub struct Response {
+    inner: reqwest::Response,
+}
+
+impl Response {
+    pub fn status(&self) -> u16 {
+        self.inner.status().as_u16()
+    }
+
+    /// Decodes a JSON body, naming the field that does not match.
+    pub async fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        let status = self.inner.status();
+        let bytes = self.inner.bytes().await.map_err(Error::Transport)?;
+        decode(status, &bytes)
+    }
+
+    /// Reads the body as text.
+    pub async fn text<E>(self) -> Result<String, Error<E>> {
+        self.inner.text().await.map_err(Error::Transport)
+    }
+
+    /// A documented error status: its body decoded into the SDK's `ErrorBody` with `wrap`.
+    /// A body that is not JSON keeps its text, as [`Error::UnexpectedStatus`].
+    pub async fn error<T: serde::de::DeserializeOwned, E>(self, wrap: fn(T) -> E) -> Error<E> {
+        if !is_json(self.inner.headers()) {
+            return self.unexpected().await;
+        }
+        let status = self.inner.status();
+        let headers = self.inner.headers().clone();
+        match self.inner.bytes().await {
+            Ok(bytes) => match decode::<T, E>(status, &bytes) {
+                Ok(body) => Error::Api { status, headers, body: wrap(body) },
+                Err(e) => e,
+            },
+            Err(e) => Error::Transport(e),
+        }
+    }
+
+    /// A status the operation does not document: status, headers and (bounded) body text.
+    pub async fn unexpected<E>(mut self) -> Error<E> {
+        let status = self.inner.status();
+        let headers = self.inner.headers().clone();
+        let mut body = Vec::new();
+        while body.len() < MAX_ERROR_BODY {
+            match self.inner.chunk().await {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(e) => return Error::Transport(e),
+            }
+        }
+        Error::UnexpectedStatus { status, headers, body: bounded_text(&body) }
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned, E>(status: reqwest::StatusCode, bytes: &[u8]) -> Result<T, Error<E>> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
+        status,
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+        body: bounded_text(bytes),
+    })
+}
+
+fn bounded_text(bytes: &[u8]) -> String {
+    let mut end = bytes.len().min(MAX_ERROR_BODY);
+    // Cut at a character boundary, so a cut never invents a replacement character.
+    while end < bytes.len() && end > 0 && (bytes[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    String::from_utf8_lossy(&bytes[..end]).into_owned()
+}
+
+/// `application/json`, `application/problem+json` and other `+json` types, or no type at all.
+fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
+    let Some(value) = headers.get(reqwest::header::CONTENT_TYPE) else {
+        return true;
+    };
+    let essence = value.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Characters left as they are in a path segment or query component: RFC 3986's unreserved
+/// set. Everything else, `/ ? # % &` and space included, is percent-encoded.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// One path parameter as one encoded path segment. `.` and `..` are refused: URL parsers
+/// resolve them (even percent-encoded), so no encoding can keep them from changing the path.
+pub fn path_segment<T: serde::Serialize, E>(name: &str, value: &T) -> Result<String, Error<E>> {
+    let text = param_text(value).unwrap_or_default();
+    if text.is_empty() || text == "." || text == ".." {
+        return Err(Error::InvalidRequest(format!(
+            "path parameter `{name}` is {text:?}, which cannot be sent as a path segment"
+        )));
+    }
+    Ok(encode(&text))
+}
+
+/// A parameter value as text: strings as they are, numbers and booleans as JSON writes them,
+/// lists comma-separated (`simple` style), `None` as nothing.
+fn param_text<T: serde::Serialize>(value: &T) -> Option<String> {
+    match serde_json::to_value(value).ok()? {
+        serde_json::Value::Null => None,
+        serde_json::Value::Array(items) => {
+            Some(items.into_iter().map(text_of).collect::<Vec<_>>().join(","))
+        }
+        other => Some(text_of(other)),
+    }
+}
+
+fn text_of(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// How long to wait before the next attempt: the server's `Retry-After` (seconds or an HTTP
+/// date) when it gives one within [`MAX_RETRY_AFTER`], exponential backoff with jitter
+/// otherwise. `None` when the server asks for a longer wait than that.
+fn retry_wait(attempt: u32, headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let Some(value) = headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()) else {
+        return Some(backoff(attempt));
+    };
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => match httpdate::parse_http_date(value) {
+            Ok(when) => when.duration_since(std::time::SystemTime::now()).unwrap_or_default(),
+            Err(_) => return Some(backoff(attempt)),
+        },
+    };
+    (wait <= MAX_RETRY_AFTER).then_some(wait)
+}
+
+/// Exponential backoff (0.5 s, 1 s, 2 s... up to 8 s) with "equal jitter": a random wait
+/// between half and all of it, so clients that failed together do not retry together.
+fn backoff(attempt: u32) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let full = BACKOFF_BASE
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(BACKOFF_CAP);
+    // `RandomState` is seeded randomly per instance: enough randomness for jitter without
+    // another dependency.
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    let fraction = 0.5 + (random % 1000) as f64 / 2000.0;
+    full.mul_f64(fraction)
+}
