@@ -1,0 +1,126 @@
+//! Snapshots of generated code: each model and the operation of the embedded spec, the
+//! normalised document, and one small fixture per nullable case and format.
+
+use sdkgen::{generate, Options, Source};
+
+fn source(name: &str, text: &str) -> Source {
+    Source { origin: name.to_string(), text: text.to_string() }
+}
+
+fn generate_code(src: &Source) -> String {
+    let options = Options { crate_name: "fixture".into(), extra_derives: Vec::new() };
+    generate(src, &options).unwrap_or_else(|e| panic!("{e}")).code
+}
+
+fn fixture(name: &str) -> Source {
+    let path = format!("{}/tests/fixtures/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    source(&path, &std::fs::read_to_string(&path).unwrap())
+}
+
+/// The item named `name` in the generated file (in the root or in `types`), formatted alone.
+fn item(code: &str, name: &str) -> String {
+    let file = syn::parse_file(code).expect("generated code parses");
+    let mut found = Vec::new();
+    collect(&file.items, name, &mut found);
+    assert!(!found.is_empty(), "no item `{name}` in the generated code");
+    found.join("\n")
+}
+
+fn collect(items: &[syn::Item], name: &str, found: &mut Vec<String>) {
+    let one = |item: syn::Item| unparse_item(&item);
+    for item in items {
+        match item {
+            syn::Item::Struct(s) if s.ident == name => found.push(one(item.clone())),
+            syn::Item::Enum(e) if e.ident == name => found.push(one(item.clone())),
+            syn::Item::Type(t) if t.ident == name => found.push(one(item.clone())),
+            syn::Item::Mod(m) if m.ident == "types" => {
+                if let Some((_, items)) = &m.content {
+                    collect(items, name, found);
+                }
+            }
+            syn::Item::Impl(i) => {
+                for member in &i.items {
+                    if let syn::ImplItem::Fn(f) = member {
+                        if f.sig.ident == name {
+                            found.push(prettyplease::unparse(&syn::parse_quote!(#f)));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The generated `types` module alone.
+fn types_module(code: &str) -> String {
+    let file = syn::parse_file(code).unwrap();
+    let types = file
+        .items
+        .into_iter()
+        .find(|i| matches!(i, syn::Item::Mod(m) if m.ident == "types"))
+        .expect("a types module");
+    unparse_item(&types)
+}
+
+fn unparse_item(item: &syn::Item) -> String {
+    prettyplease::unparse(&syn::parse_quote!(#item))
+}
+
+fn modbox() -> String {
+    generate_code(&source("modbox.yaml", sdkgen::EMBEDDED_SPEC))
+}
+
+#[test]
+fn modbox_models_and_operation() {
+    let code = modbox();
+    for name in [
+        "SandboxImageUpdate",
+        "SandboxImageDetail",
+        "HttpValidationError",
+        "ValidationError",
+        "ValidationErrorLocItems",
+        "update_sandbox_image",
+    ] {
+        insta::assert_snapshot!(name, item(&code, name));
+    }
+}
+
+#[test]
+fn modbox_normalised_document() {
+    let mut json = sdkgen::spec::load::load(sdkgen::EMBEDDED_SPEC).unwrap();
+    let report = sdkgen::spec::normalize::normalize(&mut json);
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+    insta::assert_snapshot!(serde_json::to_string_pretty(&json).unwrap());
+}
+
+#[test]
+fn nullable_table_rows() {
+    for name in [
+        "nullable-required",
+        "nullable-required-nullable",
+        "nullable-optional",
+        "nullable-optional-nullable",
+    ] {
+        insta::assert_snapshot!(name, item(&generate_code(&fixture(name)), "Thing"));
+    }
+}
+
+#[test]
+fn nullable_spellings_land_on_one_representation() {
+    let reference = types_module(&generate_code(&fixture("spelling-type-array")));
+    insta::assert_snapshot!("nullable-spellings", reference);
+    for name in ["spelling-nullable-true", "spelling-one-of-null", "spelling-any-of-null"] {
+        assert_eq!(types_module(&generate_code(&fixture(name))), reference, "{name}");
+    }
+}
+
+#[test]
+fn formats() {
+    insta::assert_snapshot!(types_module(&generate_code(&fixture("formats"))));
+}
+
+#[test]
+fn output_is_deterministic() {
+    assert_eq!(modbox(), modbox());
+}
