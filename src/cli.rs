@@ -21,7 +21,11 @@ pub mod exit {
 }
 
 #[derive(Parser)]
-#[command(name = "sdkgen", version, about = "Generate a typed async Rust SDK from an OpenAPI 3.0/3.1 document")]
+#[command(
+    name = "sdkgen",
+    version,
+    about = "Generate a typed async Rust SDK from an OpenAPI 3.0/3.1 document"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,18 +59,38 @@ pub fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, crate_name, check } => run_generate(spec, out, crate_name, check),
+        Command::Generate {
+            spec,
+            out,
+            crate_name,
+            check,
+        } => run_generate(spec, out, crate_name, check),
     }
 }
 
-fn run_generate(spec: Option<PathBuf>, out: Option<PathBuf>, crate_name: Option<String>, check: bool) -> ExitCode {
+fn run_generate(
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    crate_name: Option<String>,
+    check: bool,
+) -> ExitCode {
     let source = match &spec {
-        None => Source { origin: crate::EMBEDDED_SPEC_NAME.into(), text: crate::EMBEDDED_SPEC.into() },
+        None => Source {
+            origin: crate::EMBEDDED_SPEC_NAME.into(),
+            text: crate::EMBEDDED_SPEC.into(),
+        },
         Some(path) => match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Source { origin: path.display().to_string(), text },
+                Ok(text) => Source {
+                    origin: path.display().to_string(),
+                    text,
+                },
                 Err(e) => {
-                    eprintln!("error: {} is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to());
+                    eprintln!(
+                        "error: {} is not UTF-8 text (invalid byte at offset {})",
+                        path.display(),
+                        e.utf8_error().valid_up_to()
+                    );
                     return ExitCode::from(exit::SPEC);
                 }
             },
@@ -82,7 +106,10 @@ fn run_generate(spec: Option<PathBuf>, out: Option<PathBuf>, crate_name: Option<
         eprintln!("error: cannot make a crate name from `{spec_name}`; pass --crate-name");
         return ExitCode::from(exit::USAGE);
     }
-    let options = Options { crate_name: crate_name.clone(), extra_derives: Vec::new() };
+    let options = Options {
+        crate_name: crate_name.clone(),
+        extra_derives: Vec::new(),
+    };
     let generated = match generate(&source, &options) {
         Ok(g) => g,
         Err(e) => {
@@ -90,7 +117,11 @@ fn run_generate(spec: Option<PathBuf>, out: Option<PathBuf>, crate_name: Option<
             return ExitCode::from(exit::SPEC);
         }
     };
-    for note in generated.notes.iter().filter(|n| n.severity == Severity::Note) {
+    for note in generated
+        .notes
+        .iter()
+        .filter(|n| n.severity == Severity::Note)
+    {
         eprintln!("{note}");
     }
     let out = out.unwrap_or_else(|| PathBuf::from("generated").join(&crate_name));
@@ -105,14 +136,20 @@ fn run_generate(spec: Option<PathBuf>, out: Option<PathBuf>, crate_name: Option<
     if check {
         let stale: Vec<String> = files
             .iter()
-            .filter(|f| std::fs::read(out.join(&f.path)).ok().as_deref() != Some(f.contents.as_bytes()))
+            .filter(|f| {
+                std::fs::read(out.join(&f.path)).ok().as_deref() != Some(f.contents.as_bytes())
+            })
             .map(|f| out.join(&f.path).display().to_string())
             .collect();
         if stale.is_empty() {
             println!("{} is up to date ({summary})", out.display());
             return ExitCode::SUCCESS;
         }
-        eprintln!("{} is not up to date with {}; run `cargo run -- generate` to regenerate:", out.display(), source.origin);
+        eprintln!(
+            "{} is not up to date with {}; run `cargo run -- generate` to regenerate:",
+            out.display(),
+            source.origin
+        );
         for path in stale {
             eprintln!("  stale or missing: {path}");
         }

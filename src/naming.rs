@@ -13,9 +13,9 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
-    "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,8 +107,14 @@ mod tests {
 
     #[test]
     fn cases_and_keywords() {
-        assert_eq!(ident("update-sandbox-image", Case::Snake), "update_sandbox_image");
-        assert_eq!(ident("HTTPValidationError", Case::Camel), "HttpValidationError");
+        assert_eq!(
+            ident("update-sandbox-image", Case::Snake),
+            "update_sandbox_image"
+        );
+        assert_eq!(
+            ident("HTTPValidationError", Case::Camel),
+            "HttpValidationError"
+        );
         assert_eq!(ident("type", Case::Snake), "type_");
         assert_eq!(ident("self", Case::Snake), "self_");
         assert_eq!(ident("Self", Case::Camel), "Self_");

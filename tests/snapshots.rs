@@ -4,12 +4,20 @@
 use sdkgen::{generate, Options, Source};
 
 fn source(name: &str, text: &str) -> Source {
-    Source { origin: name.to_string(), text: text.to_string() }
+    Source {
+        origin: name.to_string(),
+        text: text.to_string(),
+    }
 }
 
 fn generate_code(src: &Source) -> String {
-    let options = Options { crate_name: "fixture".into(), extra_derives: Vec::new() };
-    generate(src, &options).unwrap_or_else(|e| panic!("{e}")).code
+    let options = Options {
+        crate_name: "fixture".into(),
+        extra_derives: Vec::new(),
+    };
+    generate(src, &options)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .code
 }
 
 fn fixture(name: &str) -> Source {
@@ -110,8 +118,16 @@ fn nullable_table_rows() {
 fn nullable_spellings_land_on_one_representation() {
     let reference = types_module(&generate_code(&fixture("spelling-type-array")));
     insta::assert_snapshot!("nullable-spellings", reference);
-    for name in ["spelling-nullable-true", "spelling-one-of-null", "spelling-any-of-null"] {
-        assert_eq!(types_module(&generate_code(&fixture(name))), reference, "{name}");
+    for name in [
+        "spelling-nullable-true",
+        "spelling-one-of-null",
+        "spelling-any-of-null",
+    ] {
+        assert_eq!(
+            types_module(&generate_code(&fixture(name))),
+            reference,
+            "{name}"
+        );
     }
 }
 

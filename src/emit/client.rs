@@ -4,9 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ty_tokens, EmitOptions, Scope};
-use crate::ir::{
-    Api, AuthKind, Docs, Operation, Param, ParamLocation, StatusMatch, Success, Ty,
-};
+use crate::ir::{Api, AuthKind, Docs, Operation, Param, ParamLocation, StatusMatch, Success, Ty};
 use crate::naming::{ident, Case};
 
 pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
@@ -159,7 +157,10 @@ fn credential_setters(api: &Api, has_bearer: bool) -> TokenStream {
     }
     for scheme in &api.auth {
         if let AuthKind::ApiKey { name, .. } = &scheme.kind {
-            let method = format_ident!("with_{}", ident(&scheme.key, Case::Snake).trim_end_matches('_'));
+            let method = format_ident!(
+                "with_{}",
+                ident(&scheme.key, Case::Snake).trim_end_matches('_')
+            );
             let key = &scheme.key;
             let doc = format!(" Sets the API key of the `{key}` scheme (sent as `{name}`).");
             out.extend(quote! {
@@ -210,7 +211,10 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let path = path_expr(op);
-    let auth = op.auth.iter().map(|&i| auth_tokens(&api.auth[i].kind, &api.auth[i].key));
+    let auth = op
+        .auth
+        .iter()
+        .map(|&i| auth_tokens(&api.auth[i].kind, &api.auth[i].key));
     let (ok_ty, ok_arm) = match &op.success {
         Success::Empty => (quote!(()), quote!(::std::result::Result::Ok(()))),
         Success::Json(ty) => (ty_tokens(ty, Scope::Root), quote!(response.json().await)),
@@ -255,7 +259,11 @@ fn error_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
             StatusMatch::Default => default = Some(quote!(_ => #decode,)),
         }
     }
-    arms.push(default.unwrap_or_else(|| quote!(_ => ::std::result::Result::Err(response.unexpected().await),)));
+    arms.push(
+        default.unwrap_or_else(
+            || quote!(_ => ::std::result::Result::Err(response.unexpected().await),),
+        ),
+    );
     arms
 }
 
@@ -280,10 +288,16 @@ fn path_expr(op: &Operation) -> TokenStream {
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let wire = &rest[start + 1..start + len];
-        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
+        {
             let ident = format_ident!("{}", p.name);
             template.push_str("{}");
             args.push(quote!(runtime::path_segment(#wire, &#ident)?));

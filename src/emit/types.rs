@@ -42,7 +42,12 @@ fn emit_type(t: &TypeDef, extra: &[TokenStream]) -> TokenStream {
     }
 }
 
-fn emit_struct(name: &proc_macro2::Ident, docs: TokenStream, s: &Struct, extra: &[TokenStream]) -> TokenStream {
+fn emit_struct(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    s: &Struct,
+    extra: &[TokenStream],
+) -> TokenStream {
     // `Default` only where it means "send nothing": every field may be left out or null.
     let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
     let default = all_optional.then(|| quote!(::std::default::Default,));

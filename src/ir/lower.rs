@@ -95,8 +95,11 @@ fn base_url(doc: &OpenAPI) -> Option<String> {
 /// not through a `Vec` or map, which already allocate) would have infinite size: box the
 /// field that closes the loop.
 fn box_recursive_fields(types: &mut [TypeDef]) {
-    let index: std::collections::HashMap<String, usize> =
-        types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let index: std::collections::HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
     let mut boxed = Vec::new();
     for (ti, t) in types.iter().enumerate() {
         if let TypeKind::Struct(s) = &t.kind {
@@ -139,7 +142,9 @@ fn reaches(
         return false;
     }
     seen.push(from.to_string());
-    let Some(&i) = index.get(from) else { return false };
+    let Some(&i) = index.get(from) else {
+        return false;
+    };
     let next: Vec<&str> = match &types[i].kind {
         TypeKind::Struct(s) => s
             .fields
@@ -151,5 +156,6 @@ fn reaches(
         TypeKind::Alias(ty) => inline_named(ty).into_iter().collect(),
         TypeKind::StringEnum(_) => Vec::new(),
     };
-    next.into_iter().any(|n| reaches(types, index, n, target, seen))
+    next.into_iter()
+        .any(|n| reaches(types, index, n, target, seen))
 }

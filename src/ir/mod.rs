@@ -255,5 +255,8 @@ pub enum AuthKind {
     /// `Authorization: Basic <base64(user:password)>`.
     Basic,
     /// A key sent as a header, query parameter or cookie of the given name.
-    ApiKey { location: ParamLocation, name: String },
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
 }

@@ -10,8 +10,8 @@ use openapiv3::{
 
 use super::schemas::{Lowered, Schemas};
 use super::{
-    AuthKind, AuthScheme, Docs, ErrorBody, ErrorResponse, Method, Operation, Param,
-    ParamLocation, RequestBody, StatusMatch, Success, Ty,
+    AuthKind, AuthScheme, Docs, ErrorBody, ErrorResponse, Method, Operation, Param, ParamLocation,
+    RequestBody, StatusMatch, Success, Ty,
 };
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
@@ -82,7 +82,9 @@ impl<'s, 'a> Operations<'s, 'a> {
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let hint = format!("{hint} {}", data.name);
-                    let lowered = self.schemas.lower(schema, &hint, &join(&param_pointer, "schema"));
+                    let lowered =
+                        self.schemas
+                            .lower(schema, &hint, &join(&param_pointer, "schema"));
                     lowered.ty
                 }
                 ParameterSchemaOrContent::Content(_) => Ty::String,
@@ -93,7 +95,10 @@ impl<'s, 'a> Operations<'s, 'a> {
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
-                docs: Docs { summary: None, description: data.description.clone() },
+                docs: Docs {
+                    summary: None,
+                    description: data.description.clone(),
+                },
             });
         }
         // Path parameters first, in template order, then the rest in spec order.
@@ -124,7 +129,10 @@ impl<'s, 'a> Operations<'s, 'a> {
             name,
             method,
             path: path.to_string(),
-            docs: Docs { summary: op.summary.clone(), description: op.description.clone() },
+            docs: Docs {
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+            },
             params,
             body,
             success,
@@ -145,15 +153,33 @@ impl<'s, 'a> Operations<'s, 'a> {
         'a: 'p,
     {
         let mut out: Vec<(&Parameter, String)> = Vec::new();
-        let op_params = op.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
-        let item_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
-        let item_params = path_params.iter().enumerate().map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")));
+        let op_params = op
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
+        let item_pointer = pointer
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
+        let item_params = path_params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")));
         for (p, at) in item_params.chain(op_params) {
             let Some(param) = self.resolve_param(p) else {
-                problems.push(Diagnostic::error(at, "this parameter's $ref does not resolve"));
+                problems.push(Diagnostic::error(
+                    at,
+                    "this parameter's $ref does not resolve",
+                ));
                 continue;
             };
-            let key = |q: &Parameter| (std::mem::discriminant(q), q.parameter_data_ref().name.clone());
+            let key = |q: &Parameter| {
+                (
+                    std::mem::discriminant(q),
+                    q.parameter_data_ref().name.clone(),
+                )
+            };
             out.retain(|(q, _)| key(q) != key(param));
             out.push((param, at));
         }
@@ -176,8 +202,13 @@ impl<'s, 'a> Operations<'s, 'a> {
     /// Every `{name}` in the template needs a path parameter, or the URL cannot be built.
     fn check_path_template(&mut self, path: &str, params: &[Param], pointer: &str) {
         for segment in path.split('{').skip(1) {
-            let Some((name, _)) = segment.split_once('}') else { continue };
-            if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            let Some((name, _)) = segment.split_once('}') else {
+                continue;
+            };
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            {
                 self.schemas.problems.push(Diagnostic::error(
                     pointer,
                     format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`"),
@@ -201,9 +232,16 @@ impl<'s, 'a> Operations<'s, 'a> {
             AuthKind::Bearer | AuthKind::Basic => {
                 location == ParamLocation::Header && name.eq_ignore_ascii_case("authorization")
             }
-            AuthKind::ApiKey { location: l, name: n } => {
+            AuthKind::ApiKey {
+                location: l,
+                name: n,
+            } => {
                 *l == location
-                    && if location == ParamLocation::Header { n.eq_ignore_ascii_case(name) } else { n == name }
+                    && if location == ParamLocation::Header {
+                        n.eq_ignore_ascii_case(name)
+                    } else {
+                        n == name
+                    }
             }
         })
     }
@@ -219,30 +257,56 @@ impl<'s, 'a> Operations<'s, 'a> {
             ReferenceOr::Reference { reference } => reference
                 .strip_prefix("#/components/requestBodies/")
                 .and_then(|k| self.components?.request_bodies.get(k)?.as_item())
-                .ok_or_else(|| Diagnostic::error(pointer, format!("`{reference}` does not resolve to a request body")))?,
+                .ok_or_else(|| {
+                    Diagnostic::error(
+                        pointer,
+                        format!("`{reference}` does not resolve to a request body"),
+                    )
+                })?,
         };
         let Some((content_type, media)) = body.content.iter().find(|(ct, _)| is_json(ct)) else {
             let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
             return Err(Diagnostic::note(
                 join(pointer, "content"),
-                format!("request bodies of type {} are not supported yet; this operation is left out", kinds.join(", ")),
+                format!(
+                    "request bodies of type {} are not supported yet; this operation is left out",
+                    kinds.join(", ")
+                ),
             ));
         };
-        let ty = self.media_type(media, &format!("{hint} Body"), &join(&join(pointer, "content"), content_type));
-        Ok(RequestBody { ty, required: body.required, content_type: content_type.clone() })
+        let ty = self.media_type(
+            media,
+            &format!("{hint} Body"),
+            &join(&join(pointer, "content"), content_type),
+        );
+        Ok(RequestBody {
+            ty,
+            required: body.required,
+            content_type: content_type.clone(),
+        })
     }
 
     fn media_type(&mut self, media: &MediaType, hint: &str, pointer: &str) -> Ty {
         match &media.schema {
             Some(schema) => {
-                let Lowered { ty, nullable } = self.schemas.lower(schema, hint, &join(pointer, "schema"));
-                if nullable && ty != Ty::Json { Ty::Nullable(Box::new(ty)) } else { ty }
+                let Lowered { ty, nullable } =
+                    self.schemas.lower(schema, hint, &join(pointer, "schema"));
+                if nullable && ty != Ty::Json {
+                    Ty::Nullable(Box::new(ty))
+                } else {
+                    ty
+                }
             }
             None => Ty::Json,
         }
     }
 
-    fn responses(&mut self, op: &SpecOperation, hint: &str, pointer: &str) -> (Success, Vec<ErrorResponse>) {
+    fn responses(
+        &mut self,
+        op: &SpecOperation,
+        hint: &str,
+        pointer: &str,
+    ) -> (Success, Vec<ErrorResponse>) {
         let mut successes: Vec<(String, Success)> = Vec::new();
         let mut errors = Vec::new();
         let mut all: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = op
@@ -260,7 +324,10 @@ impl<'s, 'a> Operations<'s, 'a> {
         for (status, key, response) in all {
             let at = join(pointer, &key);
             let Some(response) = self.resolve_response(response) else {
-                self.schemas.problems.push(Diagnostic::error(at, "this response's $ref does not resolve"));
+                self.schemas.problems.push(Diagnostic::error(
+                    at,
+                    "this response's $ref does not resolve",
+                ));
                 continue;
             };
             let is_success = match status {
@@ -273,15 +340,26 @@ impl<'s, 'a> Operations<'s, 'a> {
                 let success = match json {
                     Some((ct, media)) => {
                         let name = format!("{hint} Response");
-                        Success::Json(self.media_type(media, &name, &join(&join(&at, "content"), ct)))
+                        Success::Json(self.media_type(
+                            media,
+                            &name,
+                            &join(&join(&at, "content"), ct),
+                        ))
                     }
                     None if response.content.is_empty() => Success::Empty,
                     None => Success::Text,
                 };
                 successes.push((at, success));
             } else if let Some((ct, media)) = json {
-                let ty = self.media_type(media, &format!("{hint} Error"), &join(&join(&at, "content"), ct));
-                errors.push(ErrorResponse { status, body: self.error_body(ty) });
+                let ty = self.media_type(
+                    media,
+                    &format!("{hint} Error"),
+                    &join(&join(&at, "content"), ct),
+                );
+                errors.push(ErrorResponse {
+                    status,
+                    body: self.error_body(ty),
+                });
             }
         }
         (self.one_success(successes), errors)
@@ -300,7 +378,11 @@ impl<'s, 'a> Operations<'s, 'a> {
             [one] => (*one).clone(),
             _ => {
                 self.schemas.notes.push(Diagnostic::note(
-                    successes[0].0.rsplit_once('/').map(|(p, _)| p).unwrap_or_default(),
+                    successes[0]
+                        .0
+                        .rsplit_once('/')
+                        .map(|(p, _)| p)
+                        .unwrap_or_default(),
                     "2xx statuses with different bodies; the success type is serde_json::Value",
                 ));
                 Success::Json(Ty::Json)
@@ -337,7 +419,12 @@ impl<'s, 'a> Operations<'s, 'a> {
 
 /// `application/json`, `application/problem+json`, `application/json; charset=utf-8`...
 pub fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
@@ -351,7 +438,10 @@ fn path_words(path: &str) -> String {
 }
 
 /// The security schemes a spec declares, as the client can send them.
-pub fn auth_schemes(components: Option<&Components>, notes: &mut Vec<Diagnostic>) -> Vec<AuthScheme> {
+pub fn auth_schemes(
+    components: Option<&Components>,
+    notes: &mut Vec<Diagnostic>,
+) -> Vec<AuthScheme> {
     use openapiv3::{APIKeyLocation, SecurityScheme};
     let empty = IndexMap::new();
     let schemes = components.map(|c| &c.security_schemes).unwrap_or(&empty);
@@ -360,26 +450,36 @@ pub fn auth_schemes(components: Option<&Components>, notes: &mut Vec<Diagnostic>
         let pointer = join("/components/securitySchemes", key);
         let kind = match scheme {
             ReferenceOr::Reference { .. } => None,
-            ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) => match scheme.to_ascii_lowercase().as_str() {
-                "bearer" => Some(AuthKind::Bearer),
-                "basic" => Some(AuthKind::Basic),
-                _ => None,
-            },
-            ReferenceOr::Item(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }) => {
-                Some(AuthKind::Bearer)
+            ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) => {
+                match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => Some(AuthKind::Bearer),
+                    "basic" => Some(AuthKind::Basic),
+                    _ => None,
+                }
             }
-            ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => Some(AuthKind::ApiKey {
-                location: match location {
-                    APIKeyLocation::Query => ParamLocation::Query,
-                    APIKeyLocation::Header => ParamLocation::Header,
-                    APIKeyLocation::Cookie => ParamLocation::Cookie,
-                },
-                name: name.clone(),
-            }),
+            ReferenceOr::Item(
+                SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. },
+            ) => Some(AuthKind::Bearer),
+            ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => {
+                Some(AuthKind::ApiKey {
+                    location: match location {
+                        APIKeyLocation::Query => ParamLocation::Query,
+                        APIKeyLocation::Header => ParamLocation::Header,
+                        APIKeyLocation::Cookie => ParamLocation::Cookie,
+                    },
+                    name: name.clone(),
+                })
+            }
         };
         match kind {
-            Some(kind) => out.push(AuthScheme { key: key.clone(), kind }),
-            None => notes.push(Diagnostic::note(pointer, "this security scheme is not supported; set its header with RequestOptions")),
+            Some(kind) => out.push(AuthScheme {
+                key: key.clone(),
+                kind,
+            }),
+            None => notes.push(Diagnostic::note(
+                pointer,
+                "this security scheme is not supported; set its header with RequestOptions",
+            )),
         }
     }
     out

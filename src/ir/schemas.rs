@@ -69,10 +69,15 @@ impl<'a> Schemas<'a> {
                 ReferenceOr::Reference { .. } => Docs::default(),
             };
             // A title that only repeats the schema's name says nothing.
-            if docs.summary.as_deref().is_some_and(|t| crate::naming::ident(t, Case::Camel) == name) {
+            if docs
+                .summary
+                .as_deref()
+                .is_some_and(|t| crate::naming::ident(t, Case::Camel) == name)
+            {
                 docs.summary = None;
             }
-            self.types.insert(name.clone(), TypeDef { name, docs, kind });
+            self.types
+                .insert(name.clone(), TypeDef { name, docs, kind });
         }
     }
 
@@ -84,7 +89,12 @@ impl<'a> Schemas<'a> {
         }
     }
 
-    fn lower_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Lowered {
+    fn lower_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Lowered {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(s) => self.item(s, hint, pointer),
@@ -92,29 +102,42 @@ impl<'a> Schemas<'a> {
     }
 
     fn reference(&mut self, reference: &str, pointer: &str) -> Lowered {
-        let target = reference
-            .strip_prefix(COMPONENT_PREFIX)
-            .map(unescape_token);
-        match target.as_deref().and_then(|t| self.names.get(t).map(|n| (t, n.clone()))) {
+        let target = reference.strip_prefix(COMPONENT_PREFIX).map(unescape_token);
+        match target
+            .as_deref()
+            .and_then(|t| self.names.get(t).map(|n| (t, n.clone())))
+        {
             Some((key, name)) => {
                 // A nullable component makes every use of it nullable; the named type itself
                 // is the non-null form.
-                let nullable = matches!(&self.components[key], ReferenceOr::Item(s) if s.schema_data.nullable);
-                Lowered { ty: Ty::Named(name), nullable }
+                let nullable =
+                    matches!(&self.components[key], ReferenceOr::Item(s) if s.schema_data.nullable);
+                Lowered {
+                    ty: Ty::Named(name),
+                    nullable,
+                }
             }
             None if target.is_some() => {
                 self.problems.push(Diagnostic::error(
                     join(pointer, "$ref"),
                     format!("`{reference}` points to a schema that does not exist"),
                 ));
-                Lowered { ty: Ty::Json, nullable: false }
+                Lowered {
+                    ty: Ty::Json,
+                    nullable: false,
+                }
             }
             None => {
                 self.notes.push(Diagnostic::note(
                     join(pointer, "$ref"),
-                    format!("`{reference}` is not a component schema; generated as serde_json::Value"),
+                    format!(
+                        "`{reference}` is not a component schema; generated as serde_json::Value"
+                    ),
                 ));
-                Lowered { ty: Ty::Json, nullable: false }
+                Lowered {
+                    ty: Ty::Json,
+                    nullable: false,
+                }
             }
         }
     }
@@ -123,7 +146,10 @@ impl<'a> Schemas<'a> {
         let nullable = schema.schema_data.nullable;
         // One-branch wrappers (`allOf: [$ref]` made from a `$ref` with siblings) are the
         // branch, null if either says so.
-        if let SchemaKind::AllOf { all_of: only } | SchemaKind::OneOf { one_of: only } | SchemaKind::AnyOf { any_of: only } = &schema.schema_kind {
+        if let SchemaKind::AllOf { all_of: only }
+        | SchemaKind::OneOf { one_of: only }
+        | SchemaKind::AnyOf { any_of: only } = &schema.schema_kind
+        {
             if only.len() == 1 {
                 let keyword = match schema.schema_kind {
                     SchemaKind::AllOf { .. } => "allOf/0",
@@ -131,7 +157,10 @@ impl<'a> Schemas<'a> {
                     _ => "anyOf/0",
                 };
                 let inner = self.lower(&only[0], hint, &format!("{pointer}/{keyword}"));
-                return Lowered { ty: inner.ty, nullable: nullable || inner.nullable };
+                return Lowered {
+                    ty: inner.ty,
+                    nullable: nullable || inner.nullable,
+                };
             }
         }
         let ty = match self.kind(schema, hint, pointer) {
@@ -140,7 +169,11 @@ impl<'a> Schemas<'a> {
                 let name = self.namespace.claim(hint, Case::Camel);
                 self.types.insert(
                     name.clone(),
-                    TypeDef { name: name.clone(), docs: docs_of(schema), kind },
+                    TypeDef {
+                        name: name.clone(),
+                        docs: docs_of(schema),
+                        kind,
+                    },
                 );
                 Ty::Named(name)
             }
@@ -168,12 +201,22 @@ impl<'a> Schemas<'a> {
                 _ => Ty::F64,
             }),
             SchemaKind::Type(Type::Boolean(_)) => TypeKind::Alias(Ty::Bool),
-            SchemaKind::Type(Type::Array(a)) => TypeKind::Alias(self.array(a.items.as_ref(), hint, pointer)),
-            SchemaKind::Type(Type::Object(o)) => {
-                self.object(&o.properties, &o.required, o.additional_properties.as_ref(), hint, pointer)
+            SchemaKind::Type(Type::Array(a)) => {
+                TypeKind::Alias(self.array(a.items.as_ref(), hint, pointer))
             }
+            SchemaKind::Type(Type::Object(o)) => self.object(
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                hint,
+                pointer,
+            ),
             SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
-                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
                 self.union(branches, hint, &join(pointer, keyword))
             }
             SchemaKind::AllOf { all_of } => self.all_of(all_of, hint, pointer),
@@ -224,7 +267,11 @@ impl<'a> Schemas<'a> {
     ) -> TypeKind {
         let additional = match additional {
             Some(AdditionalProperties::Schema(s)) => {
-                let v = self.lower(s, &format!("{hint} Value"), &join(pointer, "additionalProperties"));
+                let v = self.lower(
+                    s,
+                    &format!("{hint} Value"),
+                    &join(pointer, "additionalProperties"),
+                );
                 Some(nullable_inner(v))
             }
             _ => None,
@@ -262,7 +309,11 @@ impl<'a> Schemas<'a> {
         let mut names = Namespace::default();
         let mut variants: Vec<Variant> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
-            let lowered = self.lower(branch, &format!("{hint} Variant{i}"), &format!("{pointer}/{i}"));
+            let lowered = self.lower(
+                branch,
+                &format!("{hint} Variant{i}"),
+                &format!("{pointer}/{i}"),
+            );
             let ty = nullable_inner(lowered);
             if variants.iter().any(|v| v.ty == ty) {
                 continue; // the same type twice adds nothing a value could match
@@ -278,7 +329,10 @@ impl<'a> Schemas<'a> {
 
     fn all_of(&mut self, all_of: &[ReferenceOr<Schema>], hint: &str, pointer: &str) -> TypeKind {
         if all_of.len() == 1 {
-            return TypeKind::Alias(self.lower(&all_of[0], hint, &format!("{pointer}/allOf/0")).ty);
+            return TypeKind::Alias(
+                self.lower(&all_of[0], hint, &format!("{pointer}/allOf/0"))
+                    .ty,
+            );
         }
         // Merge the properties of every branch into one struct.
         let mut properties = IndexMap::new();
@@ -296,7 +350,9 @@ impl<'a> Schemas<'a> {
                     properties.extend(o.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
                     required.extend(o.required.iter().cloned());
                 }
-                Some(SchemaKind::Any(a)) if a.typ.is_none() || a.typ.as_deref() == Some("object") => {
+                Some(SchemaKind::Any(a))
+                    if a.typ.is_none() || a.typ.as_deref() == Some("object") =>
+                {
                     properties.extend(a.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
                     required.extend(a.required.iter().cloned());
                 }
@@ -315,7 +371,13 @@ impl<'a> Schemas<'a> {
     /// Schemas `openapiv3` could not fit into one of its typed shapes.
     fn any(&mut self, any: &openapiv3::AnySchema, hint: &str, pointer: &str) -> TypeKind {
         if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
-            return self.object(&any.properties, &any.required, any.additional_properties.as_ref(), hint, pointer);
+            return self.object(
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                hint,
+                pointer,
+            );
         }
         if any.items.is_some() || any.typ.as_deref() == Some("array") {
             return TypeKind::Alias(self.array(any.items.as_ref(), hint, pointer));
@@ -354,7 +416,10 @@ fn enum_values(values: &[&String]) -> Vec<EnumValue> {
     values
         .iter()
         .filter(|v| seen.insert(v.as_str()))
-        .map(|v| EnumValue { name: names.claim(v, Case::Camel), wire: (*v).clone() })
+        .map(|v| EnumValue {
+            name: names.claim(v, Case::Camel),
+            wire: (*v).clone(),
+        })
         .collect()
 }
 

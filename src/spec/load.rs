@@ -18,7 +18,10 @@ pub fn load(text: &str) -> Result<Value, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('{') {
         return serde_json::from_str(text).map_err(|e| {
-            vec![Diagnostic::error("", format!("invalid JSON: {}", strip_position(&e))).at(e.line(), e.column())]
+            vec![
+                Diagnostic::error("", format!("invalid JSON: {}", strip_position(&e)))
+                    .at(e.line(), e.column()),
+            ]
         });
     }
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
@@ -142,8 +145,14 @@ pub fn locate(text: &str, pointers: &[&str]) -> HashMap<String, (usize, usize)> 
 /// Where the reader is: in a mapping (waiting for a key, or holding the key whose value comes
 /// next) or in a sequence (at some index).
 enum Frame {
-    Mapping { pointer: String, key: Option<String> },
-    Sequence { pointer: String, next: usize },
+    Mapping {
+        pointer: String,
+        key: Option<String>,
+    },
+    Sequence {
+        pointer: String,
+        next: usize,
+    },
 }
 
 struct Locator {
@@ -241,7 +250,7 @@ mod tests {
         let found = locate(yaml, &["/a/b", "/a/b/1/y"]);
         assert_eq!(found["/a/b"], (2, 3));
         assert_eq!(found["/a/b/1/y"], (4, 7));
-        let json = "{\n  \"a\": {\"b~1c\": 3}\n}";
-        assert_eq!(locate(json, &["/a/b~1c"])["/a/b~1c"], (2, 10));
+        let json = "{\n  \"a\": {\"b/c\": 3}\n}";
+        assert_eq!(locate(json, &["/a/b~1c"])["/a/b~1c"], (2, 9));
     }
 }

@@ -69,7 +69,10 @@ fn check_root(json: &Value) -> Result<(), Vec<Diagnostic>> {
         )),
     }
     if !matches!(root.get("info"), Some(Value::Object(_))) {
-        problems.push(Diagnostic::error("/info", "missing or invalid `info` object"));
+        problems.push(Diagnostic::error(
+            "/info",
+            "missing or invalid `info` object",
+        ));
     }
     if problems.is_empty() {
         Ok(())
@@ -82,7 +85,10 @@ fn check_root(json: &Value) -> Result<(), Vec<Diagnostic>> {
 fn parse(json: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     serde_path_to_error::deserialize(json).map_err(|e| {
         let pointer = path_to_pointer(e.path());
-        Diagnostic::error(pointer, format!("not a valid OpenAPI document here: {}", e.inner()))
+        Diagnostic::error(
+            pointer,
+            format!("not a valid OpenAPI document here: {}", e.inner()),
+        )
     })
 }
 

@@ -23,7 +23,10 @@ fn optional_nullable_absent_is_left_out_null_is_sent_value_is_sent() {
         serde_json::to_string(&update).unwrap(),
         r#"{"description":null,"memory_mb":2048}"#
     );
-    assert_eq!(serde_json::to_string(&SandboxImageUpdate::default()).unwrap(), "{}");
+    assert_eq!(
+        serde_json::to_string(&SandboxImageUpdate::default()).unwrap(),
+        "{}"
+    );
 }
 
 #[test]
@@ -117,7 +120,10 @@ fn nullable_conversions() {
     assert_eq!(Nullable::<i32>::from(None), Nullable::Null);
     assert_eq!(Nullable::from(Some(1)).into_option(), Some(1));
     assert_eq!(Nullable::<i32>::default(), Nullable::Absent);
-    assert_eq!(Nullable::Value(2).as_ref().map(|v| v * 2), Nullable::Value(4));
+    assert_eq!(
+        Nullable::Value(2).as_ref().map(|v| v * 2),
+        Nullable::Value(4)
+    );
     assert_eq!(Nullable::Value("a").value(), Some(&"a"));
     assert!(Nullable::<u8>::Null.is_null() && Nullable::<u8>::Absent.is_absent());
 }

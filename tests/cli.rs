@@ -1,0 +1,175 @@
+//! The `sdkgen generate` command as a user runs it: files written, `--check`, exit codes and
+//! error messages.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn sdkgen(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("sdkgen runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn generate_without_arguments_writes_the_modbox_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sdkgen(dir.path(), &["generate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("generated/modbox"), "{stdout}");
+    assert!(stdout.contains("1 operation(s), 5 type(s)"), "{stdout}");
+    let root = dir.path().join("generated/modbox");
+    let cargo = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(cargo.contains("name = \"modbox\""), "{cargo}");
+    for dep in ["reqwest", "serde", "uuid", "chrono"] {
+        assert!(
+            cargo.contains(&format!("\n{dep} = ")),
+            "{dep} missing from {cargo}"
+        );
+    }
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("pub async fn update_sandbox_image("));
+    assert!(root.join("README.md").exists());
+
+    // Running again changes nothing, and says so.
+    let again = sdkgen(dir.path(), &["generate"]);
+    assert!(
+        text(&again.stdout).matches("unchanged").count() == 3,
+        "{}",
+        text(&again.stdout)
+    );
+}
+
+#[test]
+fn check_reports_drift_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("sdk");
+    let out_arg = out_dir.to_str().unwrap();
+    let missing = sdkgen(dir.path(), &["generate", "--out", out_arg, "--check"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(!out_dir.exists(), "--check must not write");
+
+    assert!(sdkgen(dir.path(), &["generate", "--out", out_arg])
+        .status
+        .success());
+    let fresh = sdkgen(dir.path(), &["generate", "--out", out_arg, "--check"]);
+    assert_eq!(fresh.status.code(), Some(0), "{}", text(&fresh.stderr));
+
+    let lib = out_dir.join("src/lib.rs");
+    std::fs::write(&lib, "// edited by hand\n").unwrap();
+    let stale = sdkgen(dir.path(), &["generate", "--out", out_arg, "--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        text(&stale.stderr).contains("src/lib.rs"),
+        "{}",
+        text(&stale.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&lib).unwrap(),
+        "// edited by hand\n"
+    );
+}
+
+#[test]
+fn checked_in_sdk_is_up_to_date_with_the_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = sdkgen(
+        root,
+        &[
+            "generate",
+            "--spec",
+            "spec/modbox.yaml",
+            "--out",
+            "examples/modbox-sdk",
+            "--crate-name",
+            "modbox",
+            "--check",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "examples/modbox-sdk is stale: run `cargo run -- generate --spec spec/modbox.yaml --out examples/modbox-sdk`\n{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn the_embedded_spec_is_the_seed_spec_verbatim() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/modbox.yaml");
+    let seed =
+        std::fs::read_to_string(&seed).expect("../shared/seed/modbox.yaml beside the checkout");
+    assert_eq!(seed, sdkgen::EMBEDDED_SPEC);
+}
+
+fn spec_error(yaml: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("api.yaml");
+    std::fs::write(&spec, yaml).unwrap();
+    let out = sdkgen(dir.path(), &["generate", "--spec", "api.yaml"]);
+    assert!(
+        !dir.path().join("generated").exists(),
+        "a failed run must write nothing"
+    );
+    (out.status.code(), text(&out.stderr))
+}
+
+#[test]
+fn a_missing_reference_names_its_pointer_and_line() {
+    let (code, stderr) = spec_error(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/Missing'\n",
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("#/components/schemas/Missing"), "{stderr}");
+    assert!(
+        stderr.contains("/components/schemas/A/properties/b/$ref"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 10"), "{stderr}");
+}
+
+#[test]
+fn invalid_yaml_names_line_and_column() {
+    let (code, stderr) = spec_error("openapi: 3.1.0\ninfo: [unclosed\n");
+    assert_eq!(code, Some(3));
+    assert!(stderr.contains("invalid YAML"), "{stderr}");
+    assert!(stderr.contains("line "), "{stderr}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let (code, stderr) = spec_error(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Nope'}\n",
+    );
+    assert_eq!(code, Some(3));
+    assert!(stderr.contains("2 errors"), "{stderr}");
+    assert!(stderr.contains("no path parameter `id`"), "{stderr}");
+    assert!(stderr.contains("Nope"), "{stderr}");
+}
+
+#[test]
+fn swagger_2_is_refused_with_a_reason() {
+    let (code, stderr) = spec_error("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_eq!(code, Some(3));
+    assert!(stderr.contains("Swagger 2.0"), "{stderr}");
+}
+
+#[test]
+fn a_missing_file_is_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sdkgen(dir.path(), &["generate", "--spec", "nope.yaml"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(text(&out.stderr).contains("nope.yaml"));
+}
+
+#[test]
+fn an_unknown_flag_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sdkgen(dir.path(), &["generate", "--frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}
