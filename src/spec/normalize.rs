@@ -373,7 +373,10 @@ mod tests {
             s,
             json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/T"}]})
         );
-        assert!(r.rewrites.iter().any(|w| w.rule == "$ref with siblings → allOf"));
+        assert!(r
+            .rewrites
+            .iter()
+            .any(|w| w.rule == "$ref with siblings → allOf"));
         let (s, _) = schema(json!({"$ref": "#/components/schemas/T"}));
         assert_eq!(s, json!({"$ref": "#/components/schemas/T"}));
     }
