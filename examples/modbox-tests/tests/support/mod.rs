@@ -34,6 +34,9 @@ impl Recorded {
     }
 }
 
+/// Answers received from a forwarding target: status and body.
+type Forwarded = Arc<Mutex<Vec<(u16, Vec<u8>)>>>;
+
 /// One scripted answer.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -87,7 +90,7 @@ pub struct Server {
     pub base_url: String,
     recorded: Arc<Mutex<Vec<Recorded>>>,
     /// Bodies of forwarded answers, in order.
-    forwarded: Arc<Mutex<Vec<(u16, Vec<u8>)>>>,
+    forwarded: Forwarded,
 }
 
 impl Server {
@@ -123,7 +126,7 @@ async fn serve(
     mut stream: TcpStream,
     script: Arc<Vec<Reply>>,
     recorded: Arc<Mutex<Vec<Recorded>>>,
-    forwarded: Arc<Mutex<Vec<(u16, Vec<u8>)>>>,
+    forwarded: Forwarded,
 ) {
     let mut buffer = Vec::new();
     loop {
