@@ -44,8 +44,56 @@ pub fn normalize(doc: &mut Value) -> Report {
             report.rewrote("/paths", "missing paths → {}");
         }
     }
+    operation_responses(doc, &mut report);
+    mutual_tls_schemes(doc, &mut report);
     walk_document(doc, "", &mut report);
     report
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// 3.1 makes an operation's `responses` optional; 3.0 (and `openapiv3`) require it. A missing
+/// one means "nothing documented", which is `{}`.
+fn operation_responses(doc: &mut Value, report: &mut Report) {
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(items)) = doc.get_mut(section) else {
+            continue;
+        };
+        for (path, item) in items.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            for method in METHODS {
+                if let Some(Value::Object(op)) = item.get_mut(method) {
+                    if !op.contains_key("responses") {
+                        op.insert("responses".into(), json!({}));
+                        let pointer = join(&join(&format!("/{section}"), path), method);
+                        report.rewrote(&pointer, "missing responses → {}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// 3.1's `mutualTLS` scheme has no 3.0 form: it is a client certificate, which the SDK user
+/// configures on the `reqwest::Client` they pass in. Dropped with a note.
+fn mutual_tls_schemes(doc: &mut Value, report: &mut Report) {
+    let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") else {
+        return;
+    };
+    let mutual: Vec<String> = schemes
+        .iter()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in mutual {
+        schemes.shift_remove(&key);
+        report.notes.push(Diagnostic::note(
+            join("/components/securitySchemes", &key),
+            "mutualTLS: configure the client certificate on the reqwest::Client given to `with_http_client`",
+        ));
+    }
 }
 
 /// Walks the parts of a document that are not schemas, looking for where schemas start.
@@ -100,8 +148,9 @@ const MAP_SUBSCHEMAS: &[&str] = &[
 ];
 
 fn walk_schema(value: &mut Value, pointer: &str, report: &mut Report) {
+    boolean_schema(value, pointer, report);
     let Value::Object(schema) = value else {
-        return; // `true`/`false` schemas are read as they are
+        return;
     };
     examples_to_example(schema, pointer, report);
     const_to_enum(schema, pointer, report);
@@ -128,6 +177,14 @@ fn walk_schema(value: &mut Value, pointer: &str, report: &mut Report) {
                 }
             }
         }
+    }
+}
+
+/// 3.1 boolean schemas: `true` (anything) → `{}`; `false` (nothing) → `{not: {}}`.
+fn boolean_schema(value: &mut Value, pointer: &str, report: &mut Report) {
+    if let Value::Bool(b) = value {
+        *value = if *b { json!({}) } else { json!({"not": {}}) };
+        report.rewrote(pointer, "boolean schema → object");
     }
 }
 
@@ -426,6 +483,34 @@ mod tests {
             s["properties"]["a"]["items"],
             json!({"type": "number", "nullable": true})
         );
+    }
+
+    #[test]
+    fn boolean_schemas_become_objects() {
+        let (s, _) = schema(json!({"type": "object", "properties": {"a": true, "b": false}}));
+        assert_eq!(s["properties"], json!({"a": {}, "b": {"not": {}}}));
+        let (s, _) = schema(json!(true));
+        assert_eq!(s, json!({}));
+    }
+
+    #[test]
+    fn missing_responses_are_added() {
+        let mut doc = json!({"paths": {"/a": {"get": {"summary": "x"}, "parameters": []}}});
+        normalize(&mut doc);
+        assert_eq!(doc["paths"]["/a"]["get"]["responses"], json!({}));
+        assert_eq!(doc["paths"]["/a"]["parameters"], json!([]));
+    }
+
+    #[test]
+    fn mutual_tls_is_dropped_with_a_note() {
+        let mut doc = json!({"paths": {}, "components": {"securitySchemes": {
+            "m": {"type": "mutualTLS"}, "b": {"type": "http", "scheme": "bearer"}}}});
+        let report = normalize(&mut doc);
+        assert_eq!(
+            doc["components"]["securitySchemes"],
+            json!({"b": {"type": "http", "scheme": "bearer"}})
+        );
+        assert_eq!(report.notes[0].pointer, "/components/securitySchemes/m");
     }
 
     #[test]
