@@ -143,9 +143,9 @@ fn random_update(rng: &mut Rng) -> SandboxImageUpdate {
     let n = rng.next();
     SandboxImageUpdate {
         description: rng.pick(format!("desc {n} ✓ \"quoted\"")),
-        enabled: rng.pick(n % 2 == 0),
+        enabled: rng.pick(n.is_multiple_of(2)),
         image: rng.pick("python:3.12".to_string()),
-        is_default: rng.pick(n % 3 == 0),
+        is_default: rng.pick(n.is_multiple_of(3)),
         memory_mb: rng.pick((n % 65536) as i64),
         name: rng.pick(format!("name-{n}")),
         readiness_port: rng.pick((n % 65535) as i64),
