@@ -95,10 +95,6 @@ impl Namespace {
             .find(|candidate| self.taken.insert(candidate.clone()))
             .expect("an unbounded range always has a free name")
     }
-
-    pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
 }
 
 #[cfg(test)]

@@ -177,11 +177,6 @@ impl Method {
             Method::Trace => "TRACE",
         }
     }
-
-    /// Methods that RFC 9110 makes safe to retry.
-    pub fn is_idempotent(self) -> bool {
-        !matches!(self, Method::Post | Method::Patch)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -76,6 +76,10 @@ impl<'a> Schemas<'a> {
             {
                 docs.summary = None;
             }
+            // Every item gets a doc line; where the spec says nothing, name the schema.
+            if docs.summary.is_none() && docs.description.is_none() {
+                docs.summary = Some(format!("The `{key}` schema."));
+            }
             self.types
                 .insert(name.clone(), TypeDef { name, docs, kind });
         }

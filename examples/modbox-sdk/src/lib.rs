@@ -124,6 +124,7 @@ impl Client {
 )]
 #[rustfmt::skip]
 pub mod types {
+    /// The `HTTPValidationError` schema.
     #[derive(
         Debug,
         Clone,
@@ -191,6 +192,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
         pub ttl_seconds: super::runtime::Nullable<i64>,
     }
+    /// The `ValidationError` schema.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     pub struct ValidationError {
         pub loc: ::std::vec::Vec<ValidationErrorLocItems>,
@@ -198,6 +200,7 @@ pub mod types {
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
+    /// The `ValidationErrorLocItems` schema.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(untagged)]
     pub enum ValidationErrorLocItems {
