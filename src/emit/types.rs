@@ -52,12 +52,13 @@ fn emit_struct(
     let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
     let default = all_optional.then(|| quote!(::std::default::Default,));
     let fields = s.fields.iter().map(emit_field);
-    let additional = s.additional.as_ref().map(|ty| {
+    let additional = s.additional.as_ref().map(|(name, ty)| {
+        let name = format_ident!("{}", name);
         let ty = ty_tokens(ty, Scope::Types);
         quote! {
             /// Properties not named above.
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            pub #name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
     quote! {

@@ -82,8 +82,9 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// The type of properties not named in `fields`, when the schema allows a known type.
-    pub additional: Option<Ty>,
+    /// The field that keeps properties not named in `fields` (its Rust name, claimed in the
+    /// struct's namespace, and the value type), when the schema gives their type.
+    pub additional: Option<(String, Ty)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -303,6 +303,10 @@ impl<'a> Schemas<'a> {
                 docs,
             });
         }
+        // Claimed after the properties, so a property called `additional_properties` keeps
+        // its name and the catch-all field gets a suffix.
+        let additional =
+            additional.map(|ty| (fields_ns.claim("additional_properties", Case::Snake), ty));
         TypeKind::Struct(Struct { fields, additional })
     }
 
