@@ -14,6 +14,7 @@ pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
     let constructor = constructor(has_bearer, &base_url);
     let credentials = credential_setters(api, has_bearer);
     let operations = api.operations.iter().map(|op| operation(api, op));
+    let allows = super::generated_allows();
     let error_variants = api.error_bodies.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
         let ty = ty_tokens(&e.ty, Scope::Root);
@@ -50,7 +51,7 @@ pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
             core: runtime::Core,
         }
 
-        #[allow(clippy::too_many_arguments)]
+        #allows
         impl Client {
             #constructor
 

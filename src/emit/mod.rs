@@ -28,6 +28,24 @@ pub fn emit(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
+/// Lints that spec text and spec names can trip and that say nothing about the generated
+/// code's quality: Markdown layout in descriptions, placeholder names like `foo` chosen by
+/// the API's authors, long variant names, deep nested types spelled out in full.
+pub(crate) fn generated_allows() -> TokenStream {
+    quote! {
+        #[allow(
+            clippy::enum_variant_names,
+            clippy::large_enum_variant,
+            clippy::too_many_arguments,
+            clippy::type_complexity,
+            clippy::disallowed_names,
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::tabs_in_doc_comments
+        )]
+    }
+}
+
 /// Where a type is named from: the `types` module itself, or the SDK's root module.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {

@@ -13,15 +13,10 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
         .filter_map(|d| d.parse().ok())
         .collect();
     let items = api.types.iter().map(|t| emit_type(t, &extra));
+    let allows = super::generated_allows();
     quote! {
         /// The API's models, one per schema.
-        #[allow(
-            clippy::enum_variant_names,
-            clippy::large_enum_variant,
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
+        #allows
         pub mod types {
             #(#items)*
         }

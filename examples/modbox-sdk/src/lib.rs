@@ -25,7 +25,16 @@ pub const USER_AGENT: &str = "modbox/1.0.0 (Rust; sdkgen 0.1.0)";
 pub struct Client {
     core: runtime::Core,
 }
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::enum_variant_names,
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
+    clippy::disallowed_names,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::tabs_in_doc_comments
+)]
 #[rustfmt::skip]
 impl Client {
     /// A client that sends `token` as `Authorization: Bearer <token>`.
@@ -118,6 +127,9 @@ impl Client {
 #[allow(
     clippy::enum_variant_names,
     clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
+    clippy::disallowed_names,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::tabs_in_doc_comments
