@@ -3,6 +3,8 @@
 //! The pipeline (see `ARCHITECTURE.md`): load → normalise → parse ([`spec`]) → lower to IR
 //! ([`ir`]) → emit tokens ([`emit`]) → format and write ([`output`]).
 
+pub mod changes;
+pub mod config;
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;
@@ -13,6 +15,7 @@ pub mod spec;
 #[cfg(feature = "cli")]
 pub mod cli;
 
+pub use config::{compile_spec, Config, Error};
 pub use diagnostics::{Diagnostic, Severity, SpecError};
 pub use output::Dependency;
 pub use spec::Source;

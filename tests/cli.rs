@@ -173,3 +173,137 @@ fn an_unknown_flag_is_a_usage_error() {
     let out = sdkgen(dir.path(), &["generate", "--frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/changes/{name}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn regenerating_over_an_sdk_prints_its_api_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = (fixture("before"), fixture("after"));
+    let args = |spec: &str| -> Vec<String> {
+        [
+            "generate",
+            "--spec",
+            spec,
+            "--out",
+            "sdk",
+            "--crate-name",
+            "pets",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let run = |spec: &str| {
+        let args = args(spec);
+        sdkgen(
+            dir.path(),
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+    };
+    let first = run(&before);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        !text(&first.stdout).contains("API changes"),
+        "a new SDK has nothing to compare with"
+    );
+    let second = run(&after);
+    let stdout = text(&second.stdout);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert!(
+        stdout.contains("API changes: 7 breaking, 6 other"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("BREAKING  operation `delete_pet` removed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("type `Owner` added"), "{stdout}");
+    // The same spec again: files unchanged, no report.
+    let third = run(&after);
+    assert!(!text(&third.stdout).contains("API changes"));
+}
+
+#[test]
+fn check_shows_a_short_diff_and_the_api_changes_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (before, after) = (fixture("before"), fixture("after"));
+    let out = dir.path().join("sdk");
+    let out_arg = out.to_str().unwrap();
+    let written = sdkgen(
+        dir.path(),
+        &["generate", "--spec", &after, "--out", out_arg],
+    );
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    let lib_before = std::fs::read(out.join("src/lib.rs")).unwrap();
+
+    let check = sdkgen(
+        dir.path(),
+        &["generate", "--spec", &before, "--out", out_arg, "--check"],
+    );
+    let stderr = text(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stale: "), "{stderr}");
+    assert!(stderr.contains("src/lib.rs"), "{stderr}");
+    // A unified diff, cut short.
+    assert!(stderr.contains("\n    @@ -"), "{stderr}");
+    assert!(stderr.contains("\n    -        owner: &str,"), "{stderr}");
+    assert!(stderr.contains("more diff line(s)"), "{stderr}");
+    assert!(
+        stderr.contains("BREAKING  operation `adopt_pet` removed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("--spec {before}")), "{stderr}");
+    assert_eq!(std::fs::read(out.join("src/lib.rs")).unwrap(), lib_before);
+}
+
+#[test]
+fn dependencies_prints_what_the_build_rs_example_declares() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = sdkgen(
+        root,
+        &[
+            "dependencies",
+            "--spec",
+            "examples/build-rs/spec/tasks.yaml",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.starts_with("[dependencies]\n"), "{stdout}");
+    assert!(stdout.contains("\nuuid = "), "{stdout}");
+    assert!(stdout.contains("\nchrono = "), "{stdout}");
+    // The example's Cargo.toml names each of them (tokio with more features, for main.rs).
+    let manifest = std::fs::read_to_string(root.join("examples/build-rs/Cargo.toml")).unwrap();
+    for line in stdout.lines().skip(1) {
+        let name = line.split(" = ").next().unwrap();
+        if name == "tokio" {
+            assert!(manifest.contains("\ntokio = "), "{manifest}");
+        } else {
+            assert!(
+                manifest.contains(&format!("\n{line}\n")),
+                "`{line}` missing"
+            );
+        }
+    }
+    // Without --spec: the embedded spec's list.
+    let modbox = text(&sdkgen(root, &["dependencies"]).stdout);
+    assert!(modbox.contains("\nreqwest = "), "{modbox}");
+}
+
+#[test]
+fn watch_without_a_spec_file_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sdkgen(dir.path(), &["generate", "--watch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--watch needs --spec"));
+    let both = sdkgen(
+        dir.path(),
+        &["generate", "--watch", "--check", "--spec", "x"],
+    );
+    assert_eq!(both.status.code(), Some(2));
+}

@@ -18,7 +18,9 @@ pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
     let error_variants = api.error_bodies.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
         let ty = ty_tokens(&e.ty, Scope::Root);
-        quote!(#variant(#ty),)
+        // Boxed, so that `Result<T, Error>` stays small whatever the schema's size (clippy's
+        // `result_large_err` fires on users' functions otherwise).
+        quote!(#variant(::std::boxed::Box<#ty>),)
     });
     let api_docs = doc_attrs(
         &Docs {

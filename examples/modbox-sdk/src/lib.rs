@@ -9,7 +9,7 @@ pub type Error = runtime::Error<ErrorBody>;
 #[derive(Debug, Clone, PartialEq)]
 #[rustfmt::skip]
 pub enum ErrorBody {
-    HttpValidationError(types::HttpValidationError),
+    HttpValidationError(::std::boxed::Box<types::HttpValidationError>),
 }
 /// The server the API names first; change it with `Client::with_base_url`.
 #[rustfmt::skip]
@@ -359,14 +359,15 @@ pub mod runtime {
         /// The server answered with an error status the spec documents, and its body decoded.
         Api {
             status: reqwest::StatusCode,
-            headers: reqwest::header::HeaderMap,
+            /// Boxed, like the bodies: an `Error` is small enough to return everywhere.
+            headers: Box<reqwest::header::HeaderMap>,
             body: E,
         },
         /// The server answered with a status the spec does not document for this operation, or
         /// with a body that is not JSON. `body` is its text, at most [`MAX_ERROR_BODY`] bytes.
         UnexpectedStatus {
             status: reqwest::StatusCode,
-            headers: reqwest::header::HeaderMap,
+            headers: Box<reqwest::header::HeaderMap>,
             body: String,
         },
         /// A body did not match its schema. `path` is where, as `field.list[2].name`.
@@ -842,17 +843,18 @@ pub mod runtime {
             self.inner.text().await.map_err(Error::Transport)
         }
 
-        /// A documented error status: its body decoded into the SDK's `ErrorBody` with `wrap`.
+        /// A documented error status: its body decoded and boxed into the SDK's `ErrorBody` with
+        /// `wrap` (an `ErrorBody` variant; boxed so that `Error` stays small).
         /// A body that is not JSON keeps its text, as [`Error::UnexpectedStatus`].
-        pub async fn error<T: serde::de::DeserializeOwned, E>(self, wrap: fn(T) -> E) -> Error<E> {
+        pub async fn error<T: serde::de::DeserializeOwned, E>(self, wrap: fn(Box<T>) -> E) -> Error<E> {
             if !is_json(self.inner.headers()) {
                 return self.unexpected().await;
             }
             let status = self.inner.status();
-            let headers = self.inner.headers().clone();
+            let headers = Box::new(self.inner.headers().clone());
             match self.inner.bytes().await {
                 Ok(bytes) => match decode::<T, E>(status, &bytes) {
-                    Ok(body) => Error::Api { status, headers, body: wrap(body) },
+                    Ok(body) => Error::Api { status, headers, body: wrap(Box::new(body)) },
                     Err(e) => e,
                 },
                 Err(e) => Error::Transport(e),
@@ -862,7 +864,7 @@ pub mod runtime {
         /// A status the operation does not document: status, headers and (bounded) body text.
         pub async fn unexpected<E>(mut self) -> Error<E> {
             let status = self.inner.status();
-            let headers = self.inner.headers().clone();
+            let headers = Box::new(self.inner.headers().clone());
             let mut body = Vec::new();
             while body.len() < MAX_ERROR_BODY {
                 match self.inner.chunk().await {

@@ -440,3 +440,10 @@ async fn header_parameters_with_a_newline_are_refused() {
         .unwrap();
     assert_eq!(server.requests()[0].header("x-name"), Some("fine value"));
 }
+
+#[test]
+fn an_error_is_small_enough_to_return_from_any_function() {
+    // clippy's `result_large_err` fires at 128 bytes on every user function returning it.
+    let size = std::mem::size_of::<Error>();
+    assert!(size <= 128, "modbox::Error is {size} bytes");
+}

@@ -1,0 +1,3 @@
+//! The Tasks SDK, generated at build time from `spec/tasks.yaml` by sdkgen.
+
+include!(concat!(env!("OUT_DIR"), "/tasks.rs"));

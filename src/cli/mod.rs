@@ -1,0 +1,183 @@
+//! The command line: `sdkgen generate [--spec FILE] [--out DIR] [--crate-name NAME]
+//! [--check | --watch]` and `sdkgen dependencies [--spec FILE]`.
+
+mod sync;
+mod watch;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::{crate_name_for, generate, spec_file_name, Generated, Options, Severity, Source};
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// `--check` found files that are stale or missing.
+    pub const DRIFT: u8 = 1;
+    /// The command line was wrong (clap's own code).
+    pub const USAGE: u8 = 2;
+    /// The spec could not be read or generated.
+    pub const SPEC: u8 = 3;
+    /// Reading or writing files failed.
+    pub const IO: u8 = 4;
+}
+
+#[derive(Parser)]
+#[command(
+    name = "sdkgen",
+    version,
+    about = "Generate a typed async Rust SDK from an OpenAPI 3.0/3.1 document"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write an SDK crate (Cargo.toml, README.md, src/lib.rs) for a spec.
+    Generate {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Where to write the crate. Default: generated/<crate name>.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Write nothing; exit 1 if the crate on disk differs from what would be written,
+        /// showing a short diff and the API changes.
+        #[arg(long, conflicts_with = "watch")]
+        check: bool,
+        /// Regenerate whenever the spec file changes, until interrupted.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Print the `[dependencies]` lines the spec's SDK needs (for build.rs users).
+    Dependencies {
+        #[command(flatten)]
+        spec: SpecArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct SpecArgs {
+    /// The OpenAPI document, YAML or JSON. Default: the embedded Modbox spec.
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+    /// The crate's name. Default: the spec file's stem.
+    #[arg(long, value_name = "NAME")]
+    crate_name: Option<String>,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Generate {
+            spec,
+            out,
+            check,
+            watch,
+        } => run_generate(spec, out, check, watch),
+        Command::Dependencies { spec } => run_dependencies(spec),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+/// A failed step's exit code; its message is already printed.
+type Outcome = Result<(), u8>;
+
+fn run_generate(args: SpecArgs, out: Option<PathBuf>, check: bool, watch: bool) -> Outcome {
+    if watch && args.spec.is_none() {
+        eprintln!("error: --watch needs --spec FILE (the embedded spec never changes)");
+        return Err(exit::USAGE);
+    }
+    let crate_name = crate_name(&args)?;
+    let out = out.unwrap_or_else(|| PathBuf::from("generated").join(&crate_name));
+    if watch {
+        let spec = args.spec.expect("checked above");
+        return watch::run(&spec, &crate_name, &out);
+    }
+    let source = read(args.spec.as_deref())?;
+    let generated = generate_reporting(&source, &crate_name)?;
+    if check {
+        sync::check(&source, &generated, &crate_name, &out)
+    } else {
+        sync::write(&source, &generated, &crate_name, &out)
+    }
+}
+
+fn run_dependencies(args: SpecArgs) -> Outcome {
+    let crate_name = crate_name(&args)?;
+    let source = read(args.spec.as_deref())?;
+    let generated = generate_reporting(&source, &crate_name)?;
+    println!("[dependencies]");
+    for dep in generated.dependencies() {
+        println!("{dep}");
+    }
+    Ok(())
+}
+
+/// The crate name: given, or made from the spec file's stem.
+fn crate_name(args: &SpecArgs) -> Result<String, u8> {
+    let spec_name = match &args.spec {
+        Some(path) => spec_file_name(&path.display().to_string()),
+        None => crate::EMBEDDED_SPEC_NAME.to_string(),
+    };
+    let name = args
+        .crate_name
+        .clone()
+        .unwrap_or_else(|| crate_name_for(&spec_name));
+    if name.is_empty() {
+        eprintln!("error: cannot make a crate name from `{spec_name}`; pass --crate-name");
+        return Err(exit::USAGE);
+    }
+    Ok(name)
+}
+
+/// The spec's text: the file given, or the embedded spec.
+fn read(spec: Option<&Path>) -> Result<Source, u8> {
+    match spec {
+        None => Ok(Source {
+            origin: crate::EMBEDDED_SPEC_NAME.into(),
+            text: crate::EMBEDDED_SPEC.into(),
+        }),
+        Some(path) => Source::from_path(path).map_err(|e| match e {
+            crate::Error::Spec(_) => {
+                eprintln!("{e}");
+                exit::SPEC
+            }
+            _ => {
+                eprintln!("error: cannot read {e}");
+                exit::IO
+            }
+        }),
+    }
+}
+
+/// Generates, printing the notes, or the errors with their places.
+fn generate_reporting(source: &Source, crate_name: &str) -> Result<Generated, u8> {
+    let options = Options {
+        crate_name: crate_name.to_string(),
+        extra_derives: Vec::new(),
+    };
+    let generated = generate(source, &options).map_err(|e| {
+        eprintln!("{e}");
+        exit::SPEC
+    })?;
+    for note in generated
+        .notes
+        .iter()
+        .filter(|n| n.severity == Severity::Note)
+    {
+        eprintln!("{note}");
+    }
+    Ok(generated)
+}

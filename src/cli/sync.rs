@@ -1,0 +1,132 @@
+//! Bringing an SDK crate on disk in line with a spec: `--check` compares, plain `generate`
+//! writes. Both say what changed in the SDK's public API.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::{exit, Outcome};
+use crate::changes::{compare, Report, Surface};
+use crate::output::{write_if_changed, File, WriteOutcome};
+use crate::{spec_file_name, Generated, Source};
+
+/// Diff lines shown per stale file; the rest is counted.
+const DIFF_LINES: usize = 24;
+
+/// Exit 0 when every file on disk is what `generate` would write, else 1 with what differs.
+/// Writes nothing.
+pub fn check(source: &Source, generated: &Generated, crate_name: &str, out: &Path) -> Outcome {
+    let files = generated.crate_files(crate_name, &spec_file_name(&source.origin));
+    let mut stale = Vec::new();
+    for file in &files {
+        let path = out.join(&file.path);
+        match std::fs::read_to_string(&path) {
+            Ok(old) if old == file.contents => {}
+            Ok(old) => stale.push(format!(
+                "  stale: {}\n{}",
+                path.display(),
+                short_diff(&old, &file.contents)
+            )),
+            Err(_) => stale.push(format!("  missing: {}", path.display())),
+        }
+    }
+    if stale.is_empty() {
+        println!("{} is up to date ({})", out.display(), summary(generated));
+        return Ok(());
+    }
+    let spec_arg = if source.origin == crate::EMBEDDED_SPEC_NAME {
+        String::new()
+    } else {
+        format!(" --spec {}", source.origin)
+    };
+    eprintln!(
+        "{} is not up to date with {}; regenerate it with `sdkgen generate{spec_arg} --out {}`:",
+        out.display(),
+        source.origin,
+        out.display()
+    );
+    for entry in stale {
+        eprintln!("{entry}");
+    }
+    if let Some(report) = api_changes(out, &files) {
+        eprintln!("{report}");
+    }
+    Err(exit::DRIFT)
+}
+
+/// Writes the crate's files (only those whose content changed) and reports the API changes
+/// against what was there.
+pub fn write(source: &Source, generated: &Generated, crate_name: &str, out: &Path) -> Outcome {
+    let files = generated.crate_files(crate_name, &spec_file_name(&source.origin));
+    let report = api_changes(out, &files);
+    println!(
+        "sdkgen: {} → {} ({})",
+        source.origin,
+        out.display(),
+        summary(generated)
+    );
+    for file in &files {
+        let path = out.join(&file.path);
+        match write_if_changed(&path, &file.contents) {
+            Ok(outcome) => {
+                let what = match outcome {
+                    WriteOutcome::Created => "created",
+                    WriteOutcome::Updated => "updated",
+                    WriteOutcome::Unchanged => "unchanged",
+                };
+                println!("  {what:9} {}", path.display());
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return Err(exit::IO);
+            }
+        }
+    }
+    if let Some(report) = report {
+        println!("{report}");
+    }
+    Ok(())
+}
+
+fn summary(generated: &Generated) -> String {
+    format!(
+        "{} operation(s), {} type(s), {} note(s)",
+        generated.api.operations.len(),
+        generated.api.types.len(),
+        generated.notes.len()
+    )
+}
+
+/// The public API changes from the `src/lib.rs` on disk to the new one, when there is an old
+/// one, it differs, and the API moved.
+fn api_changes(out: &Path, files: &[File]) -> Option<Report> {
+    let new = files.iter().find(|f| f.path.ends_with("lib.rs"))?;
+    let old = std::fs::read_to_string(out.join(&new.path)).ok()?;
+    if old == new.contents {
+        return None;
+    }
+    let report = compare(&Surface::of(&old)?, &Surface::of(&new.contents)?);
+    (!report.is_empty()).then_some(report)
+}
+
+/// A unified diff of two texts, at most [`DIFF_LINES`] lines, indented under its file name.
+fn short_diff(old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::configure()
+        .timeout(Duration::from_secs(2))
+        .diff_lines(old, new);
+    let text = diff.unified_diff().context_radius(2).to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::new();
+    for line in lines.iter().take(DIFF_LINES) {
+        out.push_str("    ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    if lines.len() > DIFF_LINES {
+        out.push_str(&format!(
+            "    ... {} more diff line(s)\n",
+            lines.len() - DIFF_LINES
+        ));
+    }
+    out.pop();
+    out
+}

@@ -1,0 +1,160 @@
+//! `sdkgen generate --watch`: a real process, a real file written under it.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+/// Kills the watcher however the test ends.
+struct Watcher {
+    child: Child,
+    stdout: Receiver<String>,
+    stderr: Receiver<String>,
+    seen_out: String,
+    seen_err: String,
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines(stream: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+impl Watcher {
+    fn start(dir: &Path) -> Watcher {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
+            .args(["generate", "--spec", "api.yaml", "--out", "sdk", "--watch"])
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("sdkgen starts");
+        let stdout = lines(child.stdout.take().unwrap());
+        let stderr = lines(child.stderr.take().unwrap());
+        Watcher {
+            child,
+            stdout,
+            stderr,
+            seen_out: String::new(),
+            seen_err: String::new(),
+        }
+    }
+
+    /// Waits until stdout (or stderr) has shown `text` since the last wait.
+    fn wait_for(&mut self, text: &str, on_stderr: bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (rx, seen) = if on_stderr {
+                (&self.stderr, &mut self.seen_err)
+            } else {
+                (&self.stdout, &mut self.seen_out)
+            };
+            if let Some(at) = seen.find(text) {
+                seen.drain(..at + text.len());
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => {
+                    seen.push_str(&line);
+                    seen.push('\n');
+                }
+                Err(_) => panic!(
+                    "no `{text}` within 30 s; stdout so far:\n{}\nstderr so far:\n{}",
+                    self.seen_out, self.seen_err
+                ),
+            }
+        }
+    }
+}
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/changes/{name}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn watch_regenerates_on_each_change_and_survives_a_broken_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("api.yaml");
+    let lib = dir.path().join("sdk/src/lib.rs");
+    std::fs::write(&spec, fixture("before")).unwrap();
+
+    let mut watcher = Watcher::start(dir.path());
+    watcher.wait_for("watching api.yaml", false);
+    let first = std::fs::read_to_string(&lib).unwrap();
+    assert!(first.contains("pub async fn delete_pet("));
+
+    // An edit: regenerated, with its change report.
+    std::fs::write(&spec, fixture("after")).unwrap();
+    watcher.wait_for("BREAKING  operation `delete_pet` removed", false);
+    let second = std::fs::read_to_string(&lib).unwrap();
+    assert!(second.contains("pub async fn adopt_pet("));
+    assert!(!second.contains("pub async fn delete_pet("));
+
+    // A broken save: the error with its place; the SDK stays; the watch goes on.
+    let broken =
+        fixture("after").replace("#/components/schemas/NewPet", "#/components/schemas/Nope");
+    std::fs::write(&spec, broken).unwrap();
+    watcher.wait_for("points to a schema that does not exist", true);
+    watcher.wait_for("left as it was", true);
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), second);
+    assert!(
+        watcher.child.try_wait().unwrap().is_none(),
+        "the watcher exited"
+    );
+
+    // Fixed again: back to generating.
+    std::fs::write(&spec, fixture("before")).unwrap();
+    watcher.wait_for("BREAKING  operation `adopt_pet` removed", false);
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), first);
+}
+
+#[test]
+fn a_burst_of_writes_is_generated_once_from_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("api.yaml");
+    std::fs::write(&spec, fixture("before")).unwrap();
+    let mut watcher = Watcher::start(dir.path());
+    watcher.wait_for("watching api.yaml", false);
+
+    // An editor's save in steps: truncated, half written, written, written again.
+    let after = fixture("after");
+    std::fs::write(&spec, "").unwrap();
+    std::fs::write(&spec, &after[..after.len() / 2]).unwrap();
+    std::fs::write(&spec, &after).unwrap();
+    std::fs::write(&spec, &after).unwrap();
+    watcher.wait_for("API changes: 7 breaking", false);
+    std::thread::sleep(Duration::from_secs(1));
+    while let Ok(line) = watcher.stdout.try_recv() {
+        watcher.seen_out.push_str(&line);
+        watcher.seen_out.push('\n');
+    }
+    while let Ok(line) = watcher.stderr.try_recv() {
+        watcher.seen_err.push_str(&line);
+        watcher.seen_err.push('\n');
+    }
+    assert!(
+        !watcher.seen_out.contains("sdkgen: ") && watcher.seen_err.is_empty(),
+        "generated more than once:\n{}\n{}",
+        watcher.seen_out,
+        watcher.seen_err
+    );
+}
