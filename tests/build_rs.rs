@@ -11,12 +11,12 @@ struct Crate {
 }
 
 impl Crate {
-    /// `examples/build-rs`, copied to a scratch directory, depending on this checkout of sdkgen.
-    fn copy_of_the_example() -> Crate {
+    /// `examples/build-rs`, copied to `target/sdk-compile/<name>`, depending on this checkout of sdkgen.
+    fn copy_of_the_example(name: &str) -> Crate {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let example = root.join("examples/build-rs");
         let scratch = root.join("target/sdk-compile");
-        let dir = scratch.join("build-rs-copy");
+        let dir = scratch.join(name);
         let _ = std::fs::remove_dir_all(&dir);
         for file in ["build.rs", "spec/tasks.yaml", "src/main.rs", "src/lib.rs"] {
             let to = dir.join(file);
@@ -104,8 +104,32 @@ const ARCHIVE: &str = r##"
 "##;
 
 #[test]
+fn a_build_rs_user_compiles_neither_clap_nor_the_watcher() {
+    let krate = Crate::copy_of_the_example("build-rs-tree");
+    let out = Command::new(env!("CARGO"))
+        .args(["tree", "--edges", "normal,build", "--prefix", "none"])
+        .current_dir(&krate.dir)
+        .env("CARGO_TARGET_DIR", &krate.target)
+        .output()
+        .unwrap();
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(tree.lines().any(|l| l.starts_with("sdkgen ")), "{tree}");
+    for cli_only in ["clap ", "notify", "similar "] {
+        assert!(
+            !tree.lines().any(|l| l.starts_with(cli_only)),
+            "{cli_only}in the tree:\n{tree}"
+        );
+    }
+}
+
+#[test]
 fn an_edited_spec_regenerates_on_the_next_build() {
-    let krate = Crate::copy_of_the_example();
+    let krate = Crate::copy_of_the_example("build-rs-copy");
     // The included file also works inside a module, not only at a crate's root.
     krate.append(
         "src/lib.rs",

@@ -1,0 +1,106 @@
+//! `sdkgen::Config` outside a build script: where it writes, what it returns, how it fails.
+
+use std::path::Path;
+
+use sdkgen::Config;
+
+fn tasks_spec() -> String {
+    format!(
+        "{}/examples/build-rs/spec/tasks.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn compile_writes_the_named_file_once_and_generate_returns_the_same_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new();
+    config
+        .out_dir(dir.path())
+        .file_name("api.rs")
+        .crate_name("tasks_api")
+        .extra_derive("Eq")
+        .emit_rerun_if_changed(false);
+    let path = config.compile(tasks_spec()).unwrap();
+    assert_eq!(path, dir.path().join("api.rs"));
+    let written = std::fs::read_to_string(&path).unwrap();
+    let generated = config.generate(tasks_spec()).unwrap();
+    assert_eq!(written, generated.code);
+    assert!(written.contains("\"tasks_api/1.0.0 (Rust; sdkgen "));
+    assert!(
+        written.contains("::serde::Serialize, ::serde::Deserialize, Eq"),
+        "extra derive"
+    );
+
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    config.compile(tasks_spec()).unwrap();
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified,
+        "an unchanged SDK is not rewritten"
+    );
+}
+
+#[test]
+fn the_default_file_is_named_after_the_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Config::new()
+        .out_dir(dir.path())
+        .emit_rerun_if_changed(false)
+        .compile(tasks_spec())
+        .unwrap();
+    assert_eq!(path, dir.path().join("tasks.rs"));
+}
+
+#[test]
+fn dependencies_are_reported_for_a_spec() {
+    let deps = Config::new().dependencies(tasks_spec()).unwrap();
+    let names: Vec<&str> = deps.iter().map(|d| d.name).collect();
+    assert!(names.contains(&"uuid") && names.contains(&"chrono") && names.contains(&"reqwest"));
+    assert!(!names.contains(&"clap"));
+}
+
+#[test]
+fn errors_read_the_same_in_debug_as_in_display() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("bad.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Nope'}\n",
+    )
+    .unwrap();
+    let err = Config::new().generate(&spec).unwrap_err();
+    let shown = format!("{err:?}");
+    assert_eq!(shown, err.to_string());
+    assert!(
+        shown.contains("bad.yaml: cannot generate an SDK: 1 error"),
+        "{shown}"
+    );
+    assert!(shown.contains("(line 11, column"), "{shown}");
+
+    let missing = Config::new()
+        .generate(dir.path().join("nope.yaml"))
+        .unwrap_err();
+    assert!(matches!(missing, sdkgen::Error::Io { .. }), "{missing}");
+    assert!(missing.to_string().contains("nope.yaml"), "{missing}");
+
+    std::fs::write(&spec, b"openapi: \xff\n").unwrap();
+    let not_utf8 = Config::new().generate(&spec).unwrap_err();
+    assert!(
+        not_utf8
+            .to_string()
+            .contains("not UTF-8 text (invalid byte at offset 9)"),
+        "{not_utf8}"
+    );
+}
+
+#[test]
+fn outside_a_build_script_the_output_directory_must_be_given() {
+    assert!(std::env::var_os("OUT_DIR").is_none());
+    let err = Config::new()
+        .emit_rerun_if_changed(false)
+        .compile(Path::new(&tasks_spec()))
+        .unwrap_err();
+    assert!(err.to_string().contains("OUT_DIR is not set"), "{err}");
+}
