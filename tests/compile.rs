@@ -1,6 +1,6 @@
-//! Generated SDKs compile and are clippy-clean with `-D warnings`: the embedded spec (through
-//! the CLI, exactly as a user runs it) and every fixture, built together in one scratch
-//! workspace with one target directory, so dependencies are built once and kept between runs.
+//! Generated SDKs compile, are clippy-clean and rustdoc-clean with `-D warnings`: the embedded
+//! spec (through the CLI, exactly as a user runs it) and every fixture, built together in one
+//! scratch workspace with one target directory, so dependencies are built once and kept.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -80,5 +80,19 @@ fn generated_crates_are_clippy_clean() {
         out.status.success(),
         "generated code does not pass clippy:\n{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Spec text becomes doc comments: rustdoc must find no broken link, bare URL or bad HTML.
+    let doc = Command::new(env!("CARGO"))
+        .args(["doc", "--workspace", "--no-deps", "--quiet"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", scratch.join("target"))
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .unwrap();
+    assert!(
+        doc.status.success(),
+        "generated docs do not pass rustdoc:\n{}",
+        String::from_utf8_lossy(&doc.stderr)
     );
 }

@@ -140,3 +140,47 @@ fn formats() {
 fn output_is_deterministic() {
     assert_eq!(modbox(), modbox());
 }
+
+fn notes(name: &str) -> Vec<String> {
+    let options = Options {
+        crate_name: "fixture".into(),
+        extra_derives: Vec::new(),
+    };
+    generate(&fixture(name), &options)
+        .unwrap()
+        .notes
+        .iter()
+        .map(|n| format!("{}: {}", n.pointer, n.message))
+        .collect()
+}
+
+#[test]
+fn all_of_branches_merge_into_one_struct() {
+    // $ref + refinement, nested allOf through references, `type: object` beside allOf,
+    // annotation-only branches, an enum narrowed by a later branch, a real conflict.
+    insta::assert_snapshot!(types_module(&generate_code(&fixture("all-of"))));
+    assert_eq!(
+        notes("all-of"),
+        ["/components/schemas/Conflicted/allOf/1/properties/size: allOf branches define property `size` in conflicting ways; it is generated as serde_json::Value"]
+    );
+}
+
+#[test]
+fn additional_properties_true_schema_false_and_free_form() {
+    insta::assert_snapshot!(types_module(&generate_code(&fixture(
+        "additional-properties"
+    ))));
+    assert!(notes("additional-properties").is_empty());
+}
+
+#[test]
+fn markdown_descriptions_are_safe_for_rustdoc() {
+    let code = generate_code(&fixture("docs-markdown"));
+    let generated = &code[..code.find("pub mod runtime").unwrap()];
+    let docs: Vec<&str> = generated
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("///"))
+        .collect();
+    insta::assert_snapshot!(docs.join("\n"));
+}

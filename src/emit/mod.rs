@@ -1,6 +1,7 @@
 //! Stage 5: IR to tokens. Reads only the IR: every name and every decision is already made.
 
 mod client;
+mod docs;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -92,9 +93,9 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
 pub(crate) fn doc_attrs(docs: &Docs, extra: &[String]) -> TokenStream {
     let mut paragraphs: Vec<String> = Vec::new();
     for text in [&docs.summary, &docs.description].into_iter().flatten() {
-        let text = text.trim();
-        if !text.is_empty() && !paragraphs.iter().any(|p| p == text) {
-            paragraphs.push(text.to_string());
+        let text = docs::for_rustdoc(text.trim());
+        if !text.is_empty() && !paragraphs.contains(&text) {
+            paragraphs.push(text);
         }
     }
     paragraphs.extend(extra.iter().cloned());

@@ -1,6 +1,7 @@
 //! Stage 4: the intermediate representation emission reads. Built by [`lower`] from
 //! `openapiv3`, with every Rust name already claimed, so emission makes no decisions.
 
+mod compose;
 mod lower;
 mod operations;
 mod schemas;
@@ -55,7 +56,7 @@ pub enum Ty {
 }
 
 /// Documentation of an item, as the spec gives it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Docs {
     pub summary: Option<String>,
     pub description: Option<String>,
@@ -68,7 +69,7 @@ pub struct TypeDef {
     pub kind: TypeKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum; unknown values are kept in a catch-all variant.
@@ -79,7 +80,7 @@ pub enum TypeKind {
     Alias(Ty),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// The field that keeps properties not named in `fields` (its Rust name, claimed in the
@@ -87,19 +88,19 @@ pub struct Struct {
     pub additional: Option<(String, Ty)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumValue {
     pub name: String,
     pub wire: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Variant {
     pub name: String,
     pub ty: Ty,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub name: String,
     pub wire_name: String,
@@ -111,7 +112,7 @@ pub struct Field {
 }
 
 /// Requiredness and nullability of a field, decided once, in [`Presence::of`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Presence {
     /// `T`: always sent.
     Required,

@@ -13,11 +13,11 @@ use super::{Docs, EnumValue, Field, Presence, Struct, Ty, TypeDef, TypeKind, Use
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
 
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
+pub(super) const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 /// Converts schemas, collecting the named types they need.
 pub struct Schemas<'a> {
-    components: &'a IndexMap<String, ReferenceOr<Schema>>,
+    pub(super) components: &'a IndexMap<String, ReferenceOr<Schema>>,
     /// Component name → Rust type name.
     names: HashMap<String, String>,
     namespace: Namespace,
@@ -25,6 +25,11 @@ pub struct Schemas<'a> {
     pub problems: Vec<Diagnostic>,
     pub notes: Vec<Diagnostic>,
     pub uses: Uses,
+    /// Named types made for inline schemas, by the schema's pointer: a schema reached again
+    /// (through an `allOf` that merges it into several structs) is the same type.
+    inline: HashMap<String, Ty>,
+    /// Inline types by what they are, to give equal ones one name.
+    inline_shapes: HashMap<(TypeKind, Docs), String>,
 }
 
 /// A type and whether `null` is one of its values.
@@ -50,6 +55,8 @@ impl<'a> Schemas<'a> {
             problems: Vec::new(),
             notes: Vec::new(),
             uses: Uses::default(),
+            inline: HashMap::new(),
+            inline_shapes: HashMap::new(),
         }
     }
 
@@ -167,18 +174,38 @@ impl<'a> Schemas<'a> {
                 };
             }
         }
+        if let Some(ty) = self.inline.get(pointer) {
+            return Lowered {
+                ty: ty.clone(),
+                nullable,
+            };
+        }
         let ty = match self.kind(schema, hint, pointer) {
             TypeKind::Alias(ty) => ty,
             kind => {
-                let name = self.namespace.claim(hint, Case::Camel);
-                self.types.insert(
-                    name.clone(),
-                    TypeDef {
-                        name: name.clone(),
-                        docs: docs_of(schema),
-                        kind,
-                    },
-                );
+                let docs = docs_of(schema);
+                // A spec inlined by a bundler repeats one schema wherever it is used: equal
+                // inline types are one type (children were deduplicated first, bottom up).
+                let key = (kind, docs);
+                let name = match self.inline_shapes.get(&key) {
+                    Some(name) => name.clone(),
+                    None => {
+                        let name = self.namespace.claim(hint, Case::Camel);
+                        let (kind, docs) = key.clone();
+                        self.types.insert(
+                            name.clone(),
+                            TypeDef {
+                                name: name.clone(),
+                                docs,
+                                kind,
+                            },
+                        );
+                        self.inline_shapes.insert(key, name.clone());
+                        name
+                    }
+                };
+                self.inline
+                    .insert(pointer.to_string(), Ty::Named(name.clone()));
                 Ty::Named(name)
             }
         };
@@ -212,6 +239,7 @@ impl<'a> Schemas<'a> {
                 &o.properties,
                 &o.required,
                 o.additional_properties.as_ref(),
+                None,
                 hint,
                 pointer,
             ),
@@ -223,7 +251,10 @@ impl<'a> Schemas<'a> {
                 };
                 self.union(branches, hint, &join(pointer, keyword))
             }
-            SchemaKind::AllOf { all_of } => self.all_of(all_of, hint, pointer),
+            SchemaKind::AllOf { all_of } => self.all_of(None, all_of, hint, pointer),
+            SchemaKind::Any(any) if !any.all_of.is_empty() => {
+                self.all_of(Some(schema), &any.all_of, hint, pointer)
+            }
             SchemaKind::Not { .. } => {
                 self.notes.push(Diagnostic::note(
                     join(pointer, "not"),
@@ -261,11 +292,14 @@ impl<'a> Schemas<'a> {
         Ty::Vec(Box::new(nullable_inner(item)))
     }
 
-    fn object(
+    /// A struct (or a map, with no properties). `origins` gives a property's own pointer when
+    /// it was merged in from elsewhere (an `allOf` branch), so it is lowered once, as there.
+    pub(super) fn object(
         &mut self,
         properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
         additional: Option<&AdditionalProperties>,
+        origins: Option<&HashMap<String, String>>,
         hint: &str,
         pointer: &str,
     ) -> TypeKind {
@@ -278,7 +312,9 @@ impl<'a> Schemas<'a> {
                 );
                 Some(nullable_inner(v))
             }
-            _ => None,
+            // Any other property is allowed and kept, so nothing is lost on a round trip.
+            Some(AdditionalProperties::Any(true)) => Some(Ty::Json),
+            Some(AdditionalProperties::Any(false)) | None => None,
         };
         if properties.is_empty() {
             // A map, or a free-form object when nothing says what the values are.
@@ -288,7 +324,10 @@ impl<'a> Schemas<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (wire, prop) in properties {
             let name = fields_ns.claim(wire, Case::Snake);
-            let prop_pointer = join(&join(pointer, "properties"), wire);
+            let prop_pointer = match origins.and_then(|o| o.get(wire)) {
+                Some(origin) => origin.clone(),
+                None => join(&join(pointer, "properties"), wire),
+            };
             let lowered = self.lower_boxed(prop, &format!("{hint} {wire}"), &prop_pointer);
             let docs = match prop {
                 ReferenceOr::Item(s) => docs_of(s),
@@ -335,47 +374,6 @@ impl<'a> Schemas<'a> {
         TypeKind::Untagged(variants)
     }
 
-    fn all_of(&mut self, all_of: &[ReferenceOr<Schema>], hint: &str, pointer: &str) -> TypeKind {
-        if all_of.len() == 1 {
-            return TypeKind::Alias(
-                self.lower(&all_of[0], hint, &format!("{pointer}/allOf/0"))
-                    .ty,
-            );
-        }
-        // Merge the properties of every branch into one struct.
-        let mut properties = IndexMap::new();
-        let mut required = Vec::new();
-        for (i, branch) in all_of.iter().enumerate() {
-            let resolved = match branch {
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix(COMPONENT_PREFIX)
-                    .and_then(|k| self.components.get(&unescape_token(k)))
-                    .and_then(ReferenceOr::as_item),
-                ReferenceOr::Item(s) => Some(s),
-            };
-            match resolved.map(|s| &s.schema_kind) {
-                Some(SchemaKind::Type(Type::Object(o))) => {
-                    properties.extend(o.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
-                    required.extend(o.required.iter().cloned());
-                }
-                Some(SchemaKind::Any(a))
-                    if a.typ.is_none() || a.typ.as_deref() == Some("object") =>
-                {
-                    properties.extend(a.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
-                    required.extend(a.required.iter().cloned());
-                }
-                _ => {
-                    self.notes.push(Diagnostic::note(
-                        format!("{pointer}/allOf/{i}"),
-                        "this allOf branch is not an object; the merged type is serde_json::Value",
-                    ));
-                    return TypeKind::Alias(Ty::Json);
-                }
-            }
-        }
-        self.object(&properties, &required, None, hint, pointer)
-    }
-
     /// Schemas `openapiv3` could not fit into one of its typed shapes.
     fn any(&mut self, any: &openapiv3::AnySchema, hint: &str, pointer: &str) -> TypeKind {
         if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
@@ -383,6 +381,7 @@ impl<'a> Schemas<'a> {
                 &any.properties,
                 &any.required,
                 any.additional_properties.as_ref(),
+                None,
                 hint,
                 pointer,
             );
@@ -395,9 +394,6 @@ impl<'a> Schemas<'a> {
         }
         if !any.any_of.is_empty() {
             return self.union(&any.any_of, hint, &join(pointer, "anyOf"));
-        }
-        if !any.all_of.is_empty() {
-            return self.all_of(&any.all_of, hint, pointer);
         }
         TypeKind::Alias(match any.typ.as_deref() {
             Some("string") => Ty::String,
@@ -468,6 +464,6 @@ pub fn docs_of(schema: &Schema) -> Docs {
     }
 }
 
-fn unescape_token(token: &str) -> String {
+pub(super) fn unescape_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }

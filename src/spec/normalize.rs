@@ -162,6 +162,9 @@ fn walk_schema(value: &mut Value, pointer: &str, report: &mut Report) {
 
     for (key, child) in schema.iter_mut() {
         let child_pointer = join(pointer, key);
+        if key == "additionalProperties" && child.is_boolean() {
+            continue; // 3.0 allows a boolean here too, and `openapiv3` reads it as one
+        }
         if SINGLE_SUBSCHEMAS.contains(&key.as_str()) {
             walk_schema(child, &child_pointer, report);
         } else if LIST_SUBSCHEMAS.contains(&key.as_str()) {
@@ -483,6 +486,14 @@ mod tests {
             s["properties"]["a"]["items"],
             json!({"type": "number", "nullable": true})
         );
+    }
+
+    #[test]
+    fn additional_properties_booleans_stay_booleans() {
+        let (s, _) = schema(json!({"type": "object", "additionalProperties": false,
+            "properties": {"a": {"type": "object", "additionalProperties": true}}}));
+        assert_eq!(s["additionalProperties"], json!(false));
+        assert_eq!(s["properties"]["a"]["additionalProperties"], json!(true));
     }
 
     #[test]

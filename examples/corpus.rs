@@ -1,0 +1,397 @@
+//! The corpus run: every document of `../shared/corpus` (as its `manifest.tsv` lists them)
+//! generated, then all SDKs compiled together with clippy `-D warnings`, documented with
+//! rustdoc `-D warnings` and their doctests run, in one scratch workspace with one target
+//! directory.
+//!
+//! `cargo run --release --example corpus -- [CORPUS_DIR] [--only TEXT] [--no-compile]`
+//!
+//! Prints a table (document, operations, types, fallbacks, result, time) and exits non-zero
+//! when any row misses its target: a `generate` row must give an SDK that passes clippy and
+//! rustdoc; an `invalid` row must give a diagnostic with a JSON pointer, or an SDK that passes.
+//! CI runs it (`.ci/run`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use sdkgen::{Options, Severity, Source};
+
+/// A generation that takes longer than this is a hang, reported as such.
+const GENERATE_LIMIT: Duration = Duration::from_secs(60);
+
+struct Row {
+    path: String,
+    expect: String,
+    crate_name: String,
+    ops_in_spec: usize,
+    outcome: Outcome,
+    millis: u128,
+}
+
+enum Outcome {
+    Generated {
+        operations: usize,
+        types: usize,
+        fallbacks: usize,
+        compiled: Option<Result<(), String>>,
+    },
+    Refused {
+        with_pointer: bool,
+        first: String,
+    },
+    Panicked(String),
+    Hung,
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let mut corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let mut only = None;
+    let mut compile = true;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--only" => only = args.next(),
+            "--no-compile" => compile = false,
+            _ => corpus = PathBuf::from(arg),
+        }
+    }
+    let manifest = match std::fs::read_to_string(corpus.join("manifest.tsv")) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("cannot read {}/manifest.tsv: {e}", corpus.display());
+            return ExitCode::from(2);
+        }
+    };
+    let scratch = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/corpus");
+    let workspace = scratch.join("workspace");
+    // Kept between runs, and files are written only when they change, so cargo rebuilds only
+    // the SDKs that differ.
+    std::fs::create_dir_all(&workspace).expect("scratch directory");
+
+    let mut lines = manifest.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split('\t').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name);
+    let (Some(path_col), Some(expect_col), Some(ops_col)) =
+        (column("path"), column("expect"), column("operations"))
+    else {
+        eprintln!("manifest.tsv lacks a path, expect or operations column");
+        return ExitCode::from(2);
+    };
+
+    let mut rows = Vec::new();
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let path = cells[path_col].to_string();
+        if only.as_deref().is_some_and(|o| !path.contains(o)) {
+            continue;
+        }
+        let crate_name = crate_name(&path);
+        let text = std::fs::read_to_string(corpus.join("specs").join(&path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let started = Instant::now();
+        let outcome = generate_into(&workspace.join(&crate_name), &path, text, &crate_name);
+        rows.push(Row {
+            expect: cells[expect_col].to_string(),
+            ops_in_spec: cells[ops_col].parse().unwrap_or(0),
+            crate_name,
+            path,
+            outcome,
+            millis: started.elapsed().as_millis(),
+        });
+        eprint!(".");
+    }
+    eprintln!(" generated {} documents", rows.len());
+
+    if compile {
+        let members: Vec<&str> = rows
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Generated { .. }))
+            .map(|r| r.crate_name.as_str())
+            .collect();
+        let prune = only.is_none();
+        let results = compile_all(&workspace, &scratch.join("target"), &members, prune);
+        for row in &mut rows {
+            if let Outcome::Generated { compiled, .. } = &mut row.outcome {
+                *compiled = Some(match results.get(&row.crate_name) {
+                    Some(errors) => Err(errors.clone()),
+                    None => Ok(()),
+                });
+            }
+        }
+    }
+
+    let (table, failures) = report(&rows);
+    println!("{table}");
+    let _ = std::fs::write(scratch.join("report.md"), &table);
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{} row(s) below target:", failures.len());
+        for f in &failures {
+            eprintln!("{f}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// `readme/3.0/petstore.json` → `c_readme_3_0_petstore_json`.
+fn crate_name(path: &str) -> String {
+    let mut name = String::from("c_");
+    for c in path.chars() {
+        name.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        });
+    }
+    name
+}
+
+/// Generates on a thread of its own, so a panic is a row, not the end of the run, and a
+/// hang is reported instead of waited out.
+fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outcome {
+    let (tx, rx) = mpsc::channel();
+    let (origin, name) = (path.to_string(), crate_name.to_string());
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let source = Source { origin, text };
+            let options = Options {
+                crate_name: name,
+                extra_derives: Vec::new(),
+            };
+            let result = std::panic::catch_unwind(|| sdkgen::generate(&source, &options));
+            let _ = tx.send(result);
+        })
+        .expect("thread");
+    match rx.recv_timeout(GENERATE_LIMIT) {
+        Err(_) => Outcome::Hung,
+        Ok(Err(panic)) => Outcome::Panicked(
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default(),
+        ),
+        Ok(Ok(Err(error))) => {
+            let first = error
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error);
+            Outcome::Refused {
+                with_pointer: first.is_some_and(|d| !d.pointer.is_empty() || d.position.is_some()),
+                first: first.map(|d| d.to_string()).unwrap_or_default(),
+            }
+        }
+        Ok(Ok(Ok(generated))) => {
+            for file in generated.crate_files(crate_name, path) {
+                sdkgen::output::write_if_changed(&dir.join(&file.path), &file.contents)
+                    .expect("crate file");
+            }
+            Outcome::Generated {
+                operations: generated.api.operations.len(),
+                types: generated.api.types.len(),
+                fallbacks: generated
+                    .notes
+                    .iter()
+                    .filter(|n| n.severity == Severity::Note)
+                    .count(),
+                compiled: None,
+            }
+        }
+    }
+}
+
+/// Clippy and rustdoc (both `-D warnings`) and doctests over every generated crate at once.
+/// Returns the first errors of each crate that failed, by crate name.
+fn compile_all(
+    workspace: &Path,
+    target: &Path,
+    members: &[&str],
+    prune: bool,
+) -> BTreeMap<String, String> {
+    let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    // Crates of documents no longer in the manifest would sit in the directory forever. (With
+    // --only, the others stay for the next whole run.)
+    for entry in std::fs::read_dir(workspace).expect("workspace").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if prune && entry.path().is_dir() && !members.contains(&name.as_str()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    sdkgen::output::write_if_changed(
+        &workspace.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            list.join(", ")
+        ),
+    )
+    .expect("workspace manifest");
+    // The versions sdkgen's own tests already built, so nothing is resolved anew.
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
+    let lock = std::fs::read_to_string(lock).expect("Cargo.lock");
+    sdkgen::output::write_if_changed(&workspace.join("Cargo.lock"), &lock).expect("Cargo.lock");
+
+    let mut failures = BTreeMap::new();
+    let steps: [(&str, &[&str]); 3] = [
+        (
+            "clippy",
+            &["clippy", "--workspace", "--all-targets", "--keep-going"],
+        ),
+        (
+            "rustdoc",
+            &["doc", "--workspace", "--no-deps", "--keep-going"],
+        ),
+        (
+            "doctest",
+            &["test", "--doc", "--workspace", "--no-fail-fast"],
+        ),
+    ];
+    for (step, args) in steps {
+        let started = Instant::now();
+        // Through `sh` so that cargo's stderr ("Doc-tests NAME") and the test harness's stdout
+        // arrive in one stream, in order, and a failed doctest is tied to its crate.
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg("\"$@\" 2>&1")
+            .arg("sh")
+            .arg(cargo)
+            .args(args)
+            .arg("--message-format=json")
+            .current_dir(workspace)
+            .env("CARGO_TARGET_DIR", target)
+            .env("RUSTDOCFLAGS", "-D warnings");
+        if step == "clippy" {
+            command.args(["--", "-D", "warnings"]);
+        }
+        let out = command.output().expect("cargo runs");
+        let before = failures.len();
+        let mut current: Option<&str> = None;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+                if let Some(name) = line.trim().strip_prefix("Doc-tests ") {
+                    current = members.iter().copied().find(|m| *m == name.trim());
+                } else if line.starts_with("test result: FAILED") {
+                    if let Some(name) = current {
+                        failures
+                            .entry(name.to_string())
+                            .or_insert_with(String::new)
+                            .push_str("[doctest] a doctest failed\n");
+                    }
+                }
+                continue;
+            };
+            if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
+                continue;
+            }
+            let package = message["package_id"].as_str().unwrap_or_default();
+            let Some(name) = members.iter().find(|m| package_name_is(package, m)) else {
+                continue;
+            };
+            let entry = failures.entry(name.to_string()).or_insert_with(String::new);
+            if entry.lines().count() < 40 {
+                let rendered = message["message"]["rendered"].as_str().unwrap_or_default();
+                let _ = writeln!(entry, "[{step}] {rendered}");
+            }
+        }
+        if !out.status.success() && failures.len() == before {
+            // A failure not tied to one crate (a resolver error, say) fails every row.
+            let text = String::from_utf8_lossy(&out.stdout);
+            let why: Vec<&str> = text.lines().filter(|l| !l.starts_with('{')).collect();
+            let why = why[why.len().saturating_sub(30)..].join("\n");
+            for m in members {
+                failures.insert(m.to_string(), format!("[{step}] {why}"));
+            }
+        }
+        eprintln!("{step}: {:.1} s", started.elapsed().as_secs_f64());
+    }
+    failures
+}
+
+/// Cargo's package ids are `path+file:///…/NAME#VERSION` (or older `NAME VERSION (…)`).
+fn package_name_is(id: &str, name: &str) -> bool {
+    id.starts_with(&format!("{name} "))
+        || id.contains(&format!("/{name}#"))
+        || id.contains(&format!("/{name}/"))
+}
+
+/// The Markdown table, and one line per row below its target.
+fn report(rows: &[Row]) -> (String, Vec<String>) {
+    let mut table = String::from(
+        "| document | expect | operations | types | fallbacks | result | generate ms |\n|---|---|---|---|---|---|---|\n",
+    );
+    let mut failures = Vec::new();
+    let (mut ops_total, mut ops_spec_total, mut fallbacks_total) = (0, 0, 0);
+    for row in rows {
+        let (ops, types, fallbacks, result, pass) = match &row.outcome {
+            Outcome::Generated {
+                operations,
+                types,
+                fallbacks,
+                compiled,
+            } => {
+                ops_total += operations;
+                fallbacks_total += fallbacks;
+                let (result, pass) = match compiled {
+                    None => ("generated (not compiled)".to_string(), true),
+                    Some(Ok(())) => ("clippy, rustdoc, doctests clean".to_string(), true),
+                    Some(Err(errors)) => {
+                        failures.push(format!("{}: does not compile cleanly:\n{errors}", row.path));
+                        ("COMPILE ERRORS".to_string(), false)
+                    }
+                };
+                (
+                    format!("{operations}/{}", row.ops_in_spec),
+                    types.to_string(),
+                    fallbacks.to_string(),
+                    result,
+                    pass,
+                )
+            }
+            Outcome::Refused {
+                with_pointer,
+                first,
+            } => {
+                let pass = row.expect == "invalid" && *with_pointer;
+                if !pass {
+                    failures.push(format!("{}: refused:\n{first}", row.path));
+                }
+                let first_line = first.lines().next().unwrap_or_default().replace('|', "\\|");
+                (
+                    format!("0/{}", row.ops_in_spec),
+                    "-".into(),
+                    "-".into(),
+                    format!("refused: {first_line}"),
+                    pass,
+                )
+            }
+            Outcome::Panicked(message) => {
+                failures.push(format!("{}: PANIC: {message}", row.path));
+                ("-".into(), "-".into(), "-".into(), "PANIC".into(), false)
+            }
+            Outcome::Hung => {
+                failures.push(format!("{}: no result within {GENERATE_LIMIT:?}", row.path));
+                ("-".into(), "-".into(), "-".into(), "HANG".into(), false)
+            }
+        };
+        ops_spec_total += row.ops_in_spec;
+        let mark = if pass { "" } else { " ✗" };
+        let _ = writeln!(
+            table,
+            "| {} | {} | {ops} | {types} | {fallbacks} | {result}{mark} | {} |",
+            row.path, row.expect, row.millis
+        );
+    }
+    let _ = writeln!(
+        table,
+        "| **{} documents** | | {ops_total}/{ops_spec_total} | | {fallbacks_total} | {} below target | |",
+        rows.len(),
+        failures.len()
+    );
+    (table, failures)
+}
