@@ -755,3 +755,24 @@ fn backoff(attempt: u32) -> Duration {
     let fraction = 0.5 + (random % 1000) as f64 / 2000.0;
     full.mul_f64(fraction)
 }
+
+/// Decodes one variant of a union from the JSON value already read; an error names the field.
+pub fn decode_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: &serde_json::Value) -> Result<T, E> {
+    serde_path_to_error::deserialize(value).map_err(|e| E::custom(format_args!("{}: {}", e.path(), e.inner())))
+}
+
+/// The order in which a union without a discriminator tries its variants. `known` holds, per
+/// variant, the properties of its struct (empty for variants that are not structs). For a JSON
+/// object, the structs that leave fewer of its keys unknown come first, so a value decodes as
+/// the variant it was written as, not the first one lenient enough to accept it; other
+/// variants follow in their order.
+pub fn untagged_order(value: &serde_json::Value, known: &[&[&str]]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..known.len()).collect();
+    if let serde_json::Value::Object(object) = value {
+        order.sort_by_key(|&i| match known[i] {
+            [] => usize::MAX,
+            keys => object.keys().filter(|k| !keys.contains(&k.as_str())).count(),
+        });
+    }
+    order
+}

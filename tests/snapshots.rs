@@ -184,3 +184,9 @@ fn markdown_descriptions_are_safe_for_rustdoc() {
         .collect();
     insta::assert_snapshot!(docs.join("\n"));
 }
+
+#[test]
+fn unions_tagged_untagged_and_merged_enums() {
+    insta::assert_snapshot!(types_module(&generate_code(&fixture("unions"))));
+    assert!(notes("unions").is_empty());
+}

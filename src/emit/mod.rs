@@ -3,6 +3,7 @@
 mod client;
 mod docs;
 mod types;
+mod unions;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -3,8 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, ty_tokens, EmitOptions, Scope};
-use crate::ir::{Api, EnumValue, Field, Presence, Struct, TypeDef, TypeKind, Variant};
+use std::collections::HashMap;
+
+use super::{doc_attrs, ty_tokens, unions, EmitOptions, Scope};
+use crate::ir::{Api, EnumValue, Field, Presence, Struct, TypeDef, TypeKind};
 
 pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
     let extra: Vec<TokenStream> = options
@@ -12,7 +14,12 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
         .iter()
         .filter_map(|d| d.parse().ok())
         .collect();
-    let items = api.types.iter().map(|t| emit_type(t, &extra));
+    let kinds: HashMap<&str, &TypeKind> = api
+        .types
+        .iter()
+        .map(|t| (t.name.as_str(), &t.kind))
+        .collect();
+    let items = api.types.iter().map(|t| emit_type(t, &kinds, &extra));
     let allows = super::generated_allows();
     quote! {
         /// The API's models, one per schema.
@@ -23,13 +30,17 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn emit_type(t: &TypeDef, extra: &[TokenStream]) -> TokenStream {
+fn emit_type(t: &TypeDef, kinds: &HashMap<&str, &TypeKind>, extra: &[TokenStream]) -> TokenStream {
     let name = format_ident!("{}", t.name);
     let docs = doc_attrs(&t.docs, &[]);
     match &t.kind {
         TypeKind::Struct(s) => emit_struct(&name, docs, s, extra),
         TypeKind::StringEnum(values) => emit_string_enum(&name, docs, values, extra),
-        TypeKind::Untagged(variants) => emit_untagged(&name, docs, variants, extra),
+        TypeKind::Untagged(variants) => {
+            let known = unions::known_keys(variants, kinds);
+            unions::emit_untagged(&name, docs, variants, &known, extra)
+        }
+        TypeKind::Tagged(tagged) => unions::emit_tagged(&name, docs, tagged, extra),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, Scope::Types);
             quote! { #docs pub type #name = #ty; }
@@ -137,27 +148,6 @@ fn emit_string_enum(
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
-        }
-    }
-}
-
-fn emit_untagged(
-    name: &proc_macro2::Ident,
-    docs: TokenStream,
-    variants: &[Variant],
-    extra: &[TokenStream],
-) -> TokenStream {
-    let variants = variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.name);
-        let ty = ty_tokens(&v.ty, Scope::Types);
-        quote! { #ident(#ty), }
-    });
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
-        #[serde(untagged)]
-        pub enum #name {
-            #(#variants)*
         }
     }
 }

@@ -153,6 +153,11 @@ fn reaches(
             .filter_map(|f| inline_named(&f.ty))
             .collect(),
         TypeKind::Untagged(vs) => vs.iter().filter_map(|v| inline_named(&v.ty)).collect(),
+        TypeKind::Tagged(t) => t
+            .variants
+            .iter()
+            .filter_map(|v| inline_named(&v.ty))
+            .collect(),
         TypeKind::Alias(ty) => inline_named(ty).into_iter().collect(),
         TypeKind::StringEnum(_) => Vec::new(),
     };

@@ -77,7 +77,26 @@ pub enum TypeKind {
     /// `oneOf`/`anyOf` without a discriminator: the first variant that decodes wins, so
     /// variants are ordered most specific first.
     Untagged(Vec<Variant>),
+    /// `oneOf`/`anyOf` with a discriminator: the property's value picks the variant.
+    Tagged(Tagged),
     Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tagged {
+    /// The discriminating property's wire name.
+    pub property: String,
+    pub variants: Vec<TaggedVariant>,
+    /// The variant that keeps a value whose tag is unknown (a newer server's), as JSON.
+    pub other: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TaggedVariant {
+    pub name: String,
+    pub ty: Ty,
+    /// The property values that select this variant.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

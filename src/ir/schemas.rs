@@ -9,7 +9,10 @@ use openapiv3::{
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::{Docs, EnumValue, Field, Presence, Struct, Ty, TypeDef, TypeKind, Uses, Variant};
+use super::{
+    Docs, EnumValue, Field, Presence, Struct, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Uses,
+    Variant,
+};
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
 
@@ -249,7 +252,7 @@ impl<'a> Schemas<'a> {
                 } else {
                     "anyOf"
                 };
-                self.union(branches, hint, &join(pointer, keyword))
+                self.union(schema, branches, hint, &join(pointer, keyword))
             }
             SchemaKind::AllOf { all_of } => self.all_of(None, all_of, hint, pointer),
             SchemaKind::Any(any) if !any.all_of.is_empty() => {
@@ -262,7 +265,7 @@ impl<'a> Schemas<'a> {
                 ));
                 TypeKind::Alias(Ty::Json)
             }
-            SchemaKind::Any(any) => self.any(any, hint, pointer),
+            SchemaKind::Any(any) => self.any(schema, any, hint, pointer),
         }
     }
 
@@ -349,9 +352,26 @@ impl<'a> Schemas<'a> {
         TypeKind::Struct(Struct { fields, additional })
     }
 
-    fn union(&mut self, branches: &[ReferenceOr<Schema>], hint: &str, pointer: &str) -> TypeKind {
+    fn union(
+        &mut self,
+        owner: &Schema,
+        branches: &[ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+    ) -> TypeKind {
         if branches.len() == 1 {
             return TypeKind::Alias(self.lower(&branches[0], hint, &format!("{pointer}/0")).ty);
+        }
+        // Strings, some of them enums (oxide spells one enum as a oneOf of one-value enums,
+        // each with its own docs): one enum of every listed value, open to others.
+        if let Some(values) = self.string_values(branches) {
+            let values: Vec<&String> = values.iter().collect();
+            return TypeKind::StringEnum(enum_values(&values));
+        }
+        if let Some(discriminator) = &owner.schema_data.discriminator {
+            if let Some(tagged) = self.tagged(discriminator, branches, pointer) {
+                return TypeKind::Tagged(tagged);
+            }
         }
         let mut names = Namespace::default();
         let mut variants: Vec<Variant> = Vec::new();
@@ -368,14 +388,88 @@ impl<'a> Schemas<'a> {
             let name = names.claim(&variant_name(&ty), Case::Camel);
             variants.push(Variant { name, ty });
         }
-        // Untagged enums take the first variant that decodes: put the strict ones first, so
-        // `1` is an integer rather than a float and a specific struct wins over a map.
+        // Tried in this order (objects: the variant that knows the most of the value's keys
+        // first, see the runtime's `untagged_order`): the strict ones first, so `1` is an
+        // integer rather than a float and a specific struct wins over a map.
         variants.sort_by_key(|v| specificity(&v.ty));
         TypeKind::Untagged(variants)
     }
 
+    /// The values of a union whose branches are all strings, and at least one an enum.
+    fn string_values(&self, branches: &[ReferenceOr<Schema>]) -> Option<Vec<String>> {
+        let mut values = Vec::new();
+        let mut any_enum = false;
+        for branch in branches {
+            let schema = match branch {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix(COMPONENT_PREFIX)
+                    .and_then(|k| self.components.get(&unescape_token(k)))
+                    .and_then(ReferenceOr::as_item)?,
+            };
+            let SchemaKind::Type(Type::String(s)) = &schema.schema_kind else {
+                return None;
+            };
+            if !matches!(s.format, VariantOrUnknownOrEmpty::Empty) {
+                return None; // a uuid or a date is a type of its own
+            }
+            any_enum |= !s.enumeration.is_empty();
+            values.extend(s.enumeration.iter().flatten().cloned());
+        }
+        any_enum.then_some(values)
+    }
+
+    /// A discriminated union, when every branch is a reference to a component (the tag values
+    /// name schemas). Otherwise `None`, with a note, and the union is untagged.
+    fn tagged(
+        &mut self,
+        discriminator: &openapiv3::Discriminator,
+        branches: &[ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Option<Tagged> {
+        let mut names = Namespace::default();
+        let mut variants = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            let ReferenceOr::Reference { reference } = branch else {
+                self.notes.push(Diagnostic::note(
+                    format!("{pointer}/{i}"),
+                    "a discriminated union's branch is not a reference, so no tag names it; \
+                     the union is decoded by shape instead",
+                ));
+                return None;
+            };
+            let ty = self.reference(reference, &format!("{pointer}/{i}")).ty;
+            let key = reference
+                .strip_prefix(COMPONENT_PREFIX)
+                .map(unescape_token)
+                .unwrap_or_default();
+            let mut tags: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| *target == reference || **target == key)
+                .map(|(value, _)| value.clone())
+                .collect();
+            if tags.is_empty() {
+                tags.push(key); // the default: the schema's name
+            }
+            let name = names.claim(&variant_name(&ty), Case::Camel);
+            variants.push(TaggedVariant { name, ty, tags });
+        }
+        Some(Tagged {
+            property: discriminator.property_name.clone(),
+            variants,
+            other: names.claim("Other", Case::Camel),
+        })
+    }
+
     /// Schemas `openapiv3` could not fit into one of its typed shapes.
-    fn any(&mut self, any: &openapiv3::AnySchema, hint: &str, pointer: &str) -> TypeKind {
+    fn any(
+        &mut self,
+        schema: &Schema,
+        any: &openapiv3::AnySchema,
+        hint: &str,
+        pointer: &str,
+    ) -> TypeKind {
         if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
             return self.object(
                 &any.properties,
@@ -390,10 +484,10 @@ impl<'a> Schemas<'a> {
             return TypeKind::Alias(self.array(any.items.as_ref(), hint, pointer));
         }
         if !any.one_of.is_empty() {
-            return self.union(&any.one_of, hint, &join(pointer, "oneOf"));
+            return self.union(schema, &any.one_of, hint, &join(pointer, "oneOf"));
         }
         if !any.any_of.is_empty() {
-            return self.union(&any.any_of, hint, &join(pointer, "anyOf"));
+            return self.union(schema, &any.any_of, hint, &join(pointer, "anyOf"));
         }
         TypeKind::Alias(match any.typ.as_deref() {
             Some("string") => Ty::String,
