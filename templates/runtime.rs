@@ -276,6 +276,7 @@ pub struct RequestOptions {
     headers: Vec<(String, String)>,
     timeout: Option<Duration>,
     max_retries: Option<u32>,
+    base_url: Option<String>,
 }
 
 impl RequestOptions {
@@ -300,6 +301,13 @@ impl RequestOptions {
         self
     }
 
+    /// Sends every request to `url`, also those of operations that name a server of their
+    /// own (a mock server for all of them, say).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into().trim_end_matches('/').to_string());
+        self
+    }
+
     /// `other`'s settings over these; headers of both are sent.
     fn merged(&self, other: RequestOptions) -> RequestOptions {
         let mut headers = self.headers.clone();
@@ -308,6 +316,7 @@ impl RequestOptions {
             headers,
             timeout: other.timeout.or(self.timeout),
             max_retries: other.max_retries.or(self.max_retries),
+            base_url: other.base_url.or_else(|| self.base_url.clone()),
         }
     }
 }
@@ -427,30 +436,45 @@ impl Core {
 
     /// The scheme to authenticate with: the first of the operation's schemes that the client
     /// holds a credential for. One is enough, so `Authorization` never goes out twice.
-    fn credential_for(&self, request: &Request) -> Option<Auth> {
-        request.auth.iter().copied().find(|auth| match auth {
+    /// The credentials to send: the first of the operation's alternatives whose every scheme
+    /// the client holds a credential for (none, when no alternative is complete).
+    fn credentials_for(&self, request: &Request) -> &'static [Auth] {
+        let held = |auth: &Auth| match auth {
             Auth::Bearer => self.bearer.is_some(),
             Auth::Basic => self.basic.is_some(),
             Auth::ApiKey { scheme, .. } => self.api_keys.iter().any(|(s, _)| s == scheme),
-        })
+        };
+        request
+            .auth
+            .iter()
+            .copied()
+            .find(|alternative| !alternative.is_empty() && alternative.iter().all(held))
+            .unwrap_or(&[])
     }
 
     /// The full URL, and whether it holds a credential.
     fn url<E>(&self, request: &Request) -> Result<(reqwest::Url, bool), Error<E>> {
-        if self.base_url.is_empty() {
+        let base_url = match (&self.options.base_url, request.server) {
+            (Some(url), _) => url.as_str(),
+            (None, Some(server)) => server,
+            (None, None) => self.base_url.as_str(),
+        };
+        if base_url.is_empty() {
             return Err(Error::InvalidRequest(
                 "no base URL: the API names no server, so set one with `with_base_url`".into(),
             ));
         }
         let mut query = request.query.clone();
         let mut hide_url = false;
-        if let Some(Auth::ApiKey { scheme, location: KeyIn::Query, name }) = self.credential_for(request) {
-            if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| *s == scheme) {
-                query.push((name, key.0.clone()));
-                hide_url = true;
+        for auth in self.credentials_for(request) {
+            if let Auth::ApiKey { scheme, location: KeyIn::Query, name } = auth {
+                if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| s == scheme) {
+                    query.push((name, key.0.clone()));
+                    hide_url = true;
+                }
             }
         }
-        let mut text = format!("{}{}", self.base_url, request.path);
+        let mut text = format!("{base_url}{}", request.path);
         for (i, (name, value)) in query.iter().enumerate() {
             text.push(if i == 0 { '?' } else { '&' });
             text.push_str(&encode(name));
@@ -458,7 +482,7 @@ impl Core {
             text.push_str(&encode(value));
         }
         let url = reqwest::Url::parse(&text).map_err(|e| {
-            Error::InvalidRequest(format!("the base URL `{}` is not valid: {e}", self.base_url))
+            Error::InvalidRequest(format!("the base URL `{base_url}` is not valid: {e}"))
         })?;
         Ok((url, hide_url))
     }
@@ -473,7 +497,7 @@ impl Core {
         let mut insert = |name: &str, value: &str, secret: bool| insert_header(&mut map, name, value, secret);
         insert("user-agent", self.user_agent, false)?;
         if let Some(body) = &request.body {
-            insert("content-type", body.content_type, false)?;
+            insert("content-type", &body.content_type, false)?;
         }
         for (name, value) in &request.headers {
             insert(name, value, false)?;
@@ -484,23 +508,24 @@ impl Core {
             .iter()
             .map(|(name, value)| format!("{name}={}", encode(value)))
             .collect();
-        match self.credential_for(request) {
-            Some(Auth::Bearer) => {
-                if let Some(token) = &self.bearer {
-                    insert("authorization", &format!("Bearer {}", token.0), true)?;
+        for auth in self.credentials_for(request) {
+            match auth {
+                Auth::Bearer => {
+                    if let Some(token) = &self.bearer {
+                        insert("authorization", &format!("Bearer {}", token.0), true)?;
+                    }
                 }
-            }
-            Some(Auth::Basic) => basic = self.basic.as_ref(),
-            Some(Auth::ApiKey { scheme, location, name }) => {
-                if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| *s == scheme) {
-                    match location {
-                        KeyIn::Header => insert(name, &key.0, true)?,
-                        KeyIn::Cookie => cookies.push(format!("{name}={}", encode(&key.0))),
-                        KeyIn::Query => {}
+                Auth::Basic => basic = self.basic.as_ref(),
+                Auth::ApiKey { scheme, location, name } => {
+                    if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| s == scheme) {
+                        match location {
+                            KeyIn::Header => insert(name, &key.0, true)?,
+                            KeyIn::Cookie => cookies.push(format!("{name}={}", encode(&key.0))),
+                            KeyIn::Query => {}
+                        }
                     }
                 }
             }
-            None => {}
         }
         if !cookies.is_empty() {
             insert("cookie", &cookies.join("; "), true)?;
@@ -539,11 +564,14 @@ pub struct Request {
     pub headers: Vec<(&'static str, String)>,
     pub cookies: Vec<(&'static str, String)>,
     pub body: Option<Body>,
-    pub auth: &'static [Auth],
+    /// Security alternatives: each the schemes sent together.
+    pub auth: &'static [&'static [Auth]],
+    /// The operation's own server, when the spec gives it one.
+    pub server: Option<&'static str>,
 }
 
 impl Request {
-    pub fn new(method: reqwest::Method, path: String, auth: &'static [Auth]) -> Self {
+    pub fn new(method: reqwest::Method, path: String, auth: &'static [&'static [Auth]]) -> Self {
         Request {
             method,
             path,
@@ -552,6 +580,7 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             auth,
+            server: None,
         }
     }
 
@@ -585,14 +614,213 @@ impl Request {
     pub fn json<T: serde::Serialize, E>(&mut self, body: &T, content_type: &'static str) -> Result<(), Error<E>> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::InvalidRequest(format!("the body cannot be written as JSON: {e}")))?;
-        self.body = Some(Body { content_type, bytes });
+        self.body = Some(Body { content_type: content_type.into(), bytes });
         Ok(())
+    }
+
+    /// An `application/x-www-form-urlencoded` body: the model's properties as `name=value`
+    /// pairs, in the schema's order (a list repeats its name, `null` and absent properties are
+    /// left out, an object is sent as JSON text).
+    pub fn form<T: ToParts>(&mut self, body: &T, content_type: &'static str) {
+        let mut parts = Parts::default();
+        body.write_parts(&mut parts);
+        self.body = Some(parts.into_form(content_type));
+    }
+
+    /// A `multipart/form-data` body: one part per property, files with their name and type.
+    pub fn multipart<T: ToParts>(&mut self, body: &T) {
+        let mut parts = Parts::default();
+        body.write_parts(&mut parts);
+        self.body = Some(parts.into_multipart());
+    }
+
+    /// A `text/*` body, sent as it is.
+    pub fn text(&mut self, body: &str, content_type: &'static str) {
+        self.body = Some(Body { content_type: content_type.into(), bytes: body.as_bytes().to_vec() });
+    }
+
+    /// A body of any other media type (`application/octet-stream`, an image...), sent as it is.
+    pub fn bytes(&mut self, body: &[u8], content_type: &'static str) {
+        self.body = Some(Body { content_type: content_type.into(), bytes: body.to_vec() });
+    }
+}
+
+/// A file to upload (a `format: binary` property of a multipart body), or binary content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct File {
+    pub bytes: Vec<u8>,
+    /// Sent as the part's `filename`.
+    pub file_name: Option<String>,
+    /// Sent as the part's `Content-Type` (default: `application/octet-stream`).
+    pub content_type: Option<String>,
+}
+
+impl File {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        File { bytes: bytes.into(), file_name: None, content_type: None }
+    }
+
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+impl From<Vec<u8>> for File {
+    fn from(bytes: Vec<u8>) -> Self {
+        File::new(bytes)
+    }
+}
+
+/// Inside JSON a binary string is text: its bytes as UTF-8 (invalid sequences replaced).
+impl serde::Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for File {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| File::new(s.into_bytes()))
+    }
+}
+
+/// A model sent as a form or `multipart/form-data`; sdkgen writes the impl for each such
+/// model, one line per property, so parts keep the schema's order.
+pub trait ToParts {
+    fn write_parts(&self, parts: &mut Parts);
+}
+
+/// The files a property holds, whatever its optionality: one, none, or a list.
+pub trait Files {
+    fn files(&self) -> Vec<&File>;
+}
+
+impl Files for File {
+    fn files(&self) -> Vec<&File> {
+        vec![self]
+    }
+}
+
+impl Files for Vec<File> {
+    fn files(&self) -> Vec<&File> {
+        self.iter().collect()
+    }
+}
+
+impl<T: Files> Files for Option<T> {
+    fn files(&self) -> Vec<&File> {
+        self.as_ref().map(Files::files).unwrap_or_default()
+    }
+}
+
+impl<T: Files> Files for Nullable<T> {
+    fn files(&self) -> Vec<&File> {
+        self.value().map(Files::files).unwrap_or_default()
+    }
+}
+
+struct Part {
+    name: String,
+    file_name: Option<String>,
+    content_type: Option<String>,
+    bytes: Vec<u8>,
+}
+
+/// The parts of a form or multipart body, in order.
+#[derive(Default)]
+pub struct Parts {
+    parts: Vec<Part>,
+}
+
+impl Parts {
+    /// A file part for each file the property holds.
+    pub fn files(&mut self, name: &str, files: &impl Files) {
+        for file in files.files() {
+            self.parts.push(Part {
+                name: name.to_string(),
+                file_name: Some(file.file_name.clone().unwrap_or_else(|| name.to_string())),
+                content_type: Some(file.content_type.clone().unwrap_or_else(|| "application/octet-stream".into())),
+                bytes: file.bytes.clone(),
+            });
+        }
+    }
+
+    /// A property that is not a file: text for strings, numbers and booleans, one part per
+    /// item of a list, JSON for objects; left out when absent or `null`.
+    pub fn value<T: serde::Serialize>(&mut self, name: &str, value: &T) {
+        let items = match serde_json::to_value(value) {
+            Ok(serde_json::Value::Array(items)) => items,
+            Ok(one) => vec![one],
+            Err(_) => return,
+        };
+        for item in items {
+            let (content_type, text) = match item {
+                serde_json::Value::Null => continue,
+                object @ serde_json::Value::Object(_) => (Some("application/json".to_string()), object.to_string()),
+                other => (None, text_of(other)),
+            };
+            self.parts.push(Part { name: name.to_string(), file_name: None, content_type, bytes: text.into_bytes() });
+        }
+    }
+
+    fn into_form(self, content_type: &'static str) -> Body {
+        let pairs: Vec<String> = self
+            .parts
+            .iter()
+            .map(|p| format!("{}={}", encode(&p.name), encode(&String::from_utf8_lossy(&p.bytes))))
+            .collect();
+        Body { content_type: content_type.into(), bytes: pairs.join("&").into_bytes() }
+    }
+
+    fn into_multipart(self) -> Body {
+        let boundary = boundary(&self.parts);
+        let mut bytes = Vec::new();
+        for part in &self.parts {
+            bytes.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quoted(&part.name)).as_bytes());
+            if let Some(file_name) = &part.file_name {
+                bytes.extend_from_slice(format!("; filename=\"{}\"", quoted(file_name)).as_bytes());
+            }
+            bytes.extend_from_slice(b"\r\n");
+            if let Some(content_type) = &part.content_type {
+                bytes.extend_from_slice(format!("Content-Type: {}\r\n", quoted(content_type)).as_bytes());
+            }
+            bytes.extend_from_slice(b"\r\n");
+            bytes.extend_from_slice(&part.bytes);
+            bytes.extend_from_slice(b"\r\n");
+        }
+        bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Body { content_type: format!("multipart/form-data; boundary={boundary}"), bytes }
+    }
+}
+
+/// A name inside a quoted header parameter: `"`, CR and LF percent-encoded (RFC 7578 4.2), so
+/// a file name cannot end the header or start another.
+fn quoted(text: &str) -> String {
+    text.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A boundary that occurs in no part.
+fn boundary(parts: &[Part]) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    loop {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+        let boundary = format!("sdkgen-boundary-{:016x}", hasher.finish());
+        if !parts.iter().any(|p| p.bytes.windows(boundary.len()).any(|w| w == boundary.as_bytes())) {
+            return boundary;
+        }
     }
 }
 
 /// A request body, already encoded.
 pub struct Body {
-    pub content_type: &'static str,
+    pub content_type: String,
     pub bytes: Vec<u8>,
 }
 
@@ -616,6 +844,11 @@ impl Response {
     /// Reads the body as text.
     pub async fn text<E>(self) -> Result<String, Error<E>> {
         self.inner.text().await.map_err(Error::Transport)
+    }
+
+    /// A download: the body's bytes.
+    pub async fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
+        self.inner.bytes().await.map(|b| b.to_vec()).map_err(Error::Transport)
     }
 
     /// A documented error status: its body decoded and boxed into the SDK's `ErrorBody` with

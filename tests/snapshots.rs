@@ -190,3 +190,32 @@ fn unions_tagged_untagged_and_merged_enums() {
     insta::assert_snapshot!(types_module(&generate_code(&fixture("unions"))));
     assert!(notes("unions").is_empty());
 }
+
+#[test]
+fn bodies_of_every_encoding() {
+    let code = generate_code(&fixture("bodies"));
+    for name in [
+        "create_pet",
+        "create_pet_form",
+        "login",
+        "upload_photo",
+        "put_blob",
+        "get_blob",
+        "add_note",
+    ] {
+        insta::assert_snapshot!(format!("bodies-{name}"), item(&code, name));
+    }
+    assert!(notes("bodies").is_empty());
+}
+
+#[test]
+fn servers_and_security_requirements() {
+    let servers = generate_code(&fixture("servers"));
+    for name in ["get_status", "get_from_gateway", "put_to_gateway"] {
+        insta::assert_snapshot!(format!("servers-{name}"), item(&servers, name));
+    }
+    let security = generate_code(&fixture("security"));
+    for name in ["both", "either", "public", "with_session_2", "with_oauth"] {
+        insta::assert_snapshot!(format!("security-{name}"), item(&security, name));
+    }
+}

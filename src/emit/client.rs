@@ -4,8 +4,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ty_tokens, EmitOptions, Scope};
-use crate::ir::{Api, AuthKind, Docs, Operation, Param, ParamLocation, StatusMatch, Success, Ty};
-use crate::naming::{ident, Case};
+use crate::ir::{
+    Api, AuthKind, BodyEncoding, Docs, Operation, Param, ParamLocation, RequestBody, StatusMatch,
+    Success, Ty,
+};
 
 pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
     let base_url = api.base_url.clone().unwrap_or_default();
@@ -160,10 +162,7 @@ fn credential_setters(api: &Api, has_bearer: bool) -> TokenStream {
     }
     for scheme in &api.auth {
         if let AuthKind::ApiKey { name, .. } = &scheme.kind {
-            let method = format_ident!(
-                "with_{}",
-                ident(&scheme.key, Case::Snake).trim_end_matches('_')
-            );
+            let method = format_ident!("{}", scheme.setter);
             let key = &scheme.key;
             let doc = format!(" Sets the API key of the `{key}` scheme (sent as `{name}`).");
             out.extend(quote! {
@@ -180,7 +179,14 @@ fn credential_setters(api: &Api, has_bearer: bool) -> TokenStream {
 
 fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.name);
-    let docs = doc_attrs(&op.docs, &[format!("`{} {}`", op.method.as_str(), op.path)]);
+    let mut extra = vec![format!("`{} {}`", op.method.as_str(), op.path)];
+    if let Some(server) = &op.server {
+        extra.push(format!(
+            "Sent to `{server}`, this operation's own server, not the client's base URL (a \
+             [`RequestOptions::base_url`] overrides both)."
+        ));
+    }
+    let docs = doc_attrs(&op.docs, &extra);
     let method = format_ident!("{}", op.method.as_str());
 
     let mut args = Vec::new();
@@ -197,31 +203,26 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             ParamLocation::Cookie => quote!(request.cookie(#wire, &#ident);),
         });
     }
+    if let Some(server) = &op.server {
+        statements.push(quote!(request.server = ::std::option::Option::Some(#server);));
+    }
     if let Some(body) = &op.body {
-        let ty = ty_tokens(&body.ty, Scope::Root);
-        let content_type = &body.content_type;
-        if body.required {
-            args.push(quote!(body: &#ty));
-            statements.push(quote!(request.json(body, #content_type)?;));
-        } else {
-            // `&body` and `None` both work: an optional body left out sends no body at all.
-            args.push(quote!(body: impl ::std::convert::Into<::std::option::Option<&#ty>>));
-            statements.push(quote! {
-                if let ::std::option::Option::Some(body) = body.into() {
-                    request.json(body, #content_type)?;
-                }
-            });
-        }
+        let (arg, statement) = body_tokens(body);
+        args.push(arg);
+        statements.push(statement);
     }
     let path = path_expr(op);
-    let auth = op
-        .auth
-        .iter()
-        .map(|&i| auth_tokens(&api.auth[i].kind, &api.auth[i].key));
+    let auth = op.auth.iter().map(|alternative| {
+        let schemes = alternative
+            .iter()
+            .map(|&i| auth_tokens(&api.auth[i].kind, &api.auth[i].key));
+        quote!(&[#(#schemes),*])
+    });
     let (ok_ty, ok_arm) = match &op.success {
         Success::Empty => (quote!(()), quote!(::std::result::Result::Ok(()))),
         Success::Json(ty) => (ty_tokens(ty, Scope::Root), quote!(response.json().await)),
         Success::Text => (quote!(::std::string::String), quote!(response.text().await)),
+        Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(response.bytes().await)),
     };
     let error_arms = error_arms(api, op);
     let request_mut = (!statements.is_empty()).then(|| quote!(mut));
@@ -312,6 +313,41 @@ fn path_expr(op: &Operation) -> TokenStream {
         quote!(::std::string::String::from(#template))
     } else {
         quote!(::std::format!(#template, #(#args),*))
+    }
+}
+
+/// The body argument and the statement that writes it, by encoding. Models are borrowed;
+/// an optional body is `impl Into<Option<..>>`, so `&body` and `None` both work, and `None`
+/// sends no body at all.
+fn body_tokens(body: &RequestBody) -> (TokenStream, TokenStream) {
+    let content_type = &body.content_type;
+    let (ty, write) = match body.encoding {
+        BodyEncoding::Text => (quote!(str), quote!(request.text(body, #content_type))),
+        BodyEncoding::Bytes => (quote!([u8]), quote!(request.bytes(body, #content_type))),
+        BodyEncoding::Json => (
+            ty_tokens(&body.ty, Scope::Root),
+            quote!(request.json(body, #content_type)?),
+        ),
+        BodyEncoding::Form => (
+            ty_tokens(&body.ty, Scope::Root),
+            quote!(request.form(body, #content_type)),
+        ),
+        BodyEncoding::Multipart => (
+            ty_tokens(&body.ty, Scope::Root),
+            quote!(request.multipart(body)),
+        ),
+    };
+    if body.required {
+        (quote!(body: &#ty), quote!(#write;))
+    } else {
+        (
+            quote!(body: impl ::std::convert::Into<::std::option::Option<&#ty>>),
+            quote! {
+                if let ::std::option::Option::Some(body) = body.into() {
+                    #write;
+                }
+            },
+        )
     }
 }
 

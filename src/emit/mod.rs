@@ -68,6 +68,10 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
         Ty::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         Ty::Date => quote!(::chrono::NaiveDate),
         Ty::Json => quote!(::serde_json::Value),
+        Ty::Binary => match scope {
+            Scope::Types => quote!(super::runtime::File),
+            Scope::Root => quote!(runtime::File),
+        },
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, scope);
             quote!(::std::vec::Vec<#inner>)

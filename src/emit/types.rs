@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use std::collections::HashMap;
 
 use super::{doc_attrs, ty_tokens, unions, EmitOptions, Scope};
-use crate::ir::{Api, EnumValue, Field, Presence, Struct, TypeDef, TypeKind};
+use crate::ir::{Api, EnumValue, Field, Presence, Struct, Ty, TypeDef, TypeKind};
 
 pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
     let extra: Vec<TokenStream> = options
@@ -20,12 +20,20 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
         .map(|t| (t.name.as_str(), &t.kind))
         .collect();
     let items = api.types.iter().map(|t| emit_type(t, &kinds, &extra));
+    let parts = api
+        .part_types
+        .iter()
+        .filter_map(|name| match kinds.get(name.as_str()) {
+            Some(TypeKind::Struct(s)) => Some(emit_parts(name, s)),
+            _ => None,
+        });
     let allows = super::generated_allows();
     quote! {
         /// The API's models, one per schema.
         #allows
         pub mod types {
             #(#items)*
+            #(#parts)*
         }
     }
 }
@@ -147,6 +155,43 @@ fn emit_string_enum(
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// How a model sent as a form or `multipart/form-data` writes its parts: files (a
+/// `format: binary` property, alone, optional or in a list) as file parts, every other
+/// property as a value.
+fn emit_parts(name: &str, s: &Struct) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let parts = s.fields.iter().map(|f| {
+        let field = format_ident!("{}", f.name);
+        let wire = &f.wire_name;
+        let is_file = match &f.ty {
+            Ty::Binary => true,
+            Ty::Vec(inner) => **inner == Ty::Binary,
+            _ => false,
+        };
+        if is_file {
+            quote!(parts.files(#wire, &self.#field);)
+        } else {
+            quote!(parts.value(#wire, &self.#field);)
+        }
+    });
+    let additional = s.additional.as_ref().map(|(name, _)| {
+        let field = format_ident!("{}", name);
+        quote! {
+            for (name, value) in &self.#field {
+                parts.value(name, value);
+            }
+        }
+    });
+    quote! {
+        impl super::runtime::ToParts for #ident {
+            fn write_parts(&self, parts: &mut super::runtime::Parts) {
+                #(#parts)*
+                #additional
             }
         }
     }

@@ -234,8 +234,25 @@ impl<'a> Schemas<'a> {
         if is_annotation(sb) {
             return Some(a.clone());
         }
-        if is_annotation(sa) {
+        if is_annotation(sa) || is_free_object(sa) && is_object(sb, b) {
             return Some(b.clone());
+        }
+        if is_free_object(sb) && is_object(sa, a) {
+            return Some(a.clone());
+        }
+        // Two lists: the list of the merged items (`object` items refined to `Station`).
+        if let (SchemaKind::Type(Type::Array(x)), SchemaKind::Type(Type::Array(y))) =
+            (&sa.schema_kind, &sb.schema_kind)
+        {
+            let items = match (&x.items, &y.items) {
+                (None, other) | (other, None) => other.clone(),
+                (Some(i), Some(j)) => Some(self.merge_property(i, j)?),
+            };
+            let mut merged = sb.clone();
+            if let SchemaKind::Type(Type::Array(m)) = &mut merged.schema_kind {
+                m.items = items;
+            }
+            return Some(ReferenceOr::Item(Box::new(merged)));
         }
         let (mut va, mut vb) = (shape(sa), shape(sb));
         if va == vb {
@@ -329,6 +346,38 @@ fn object_part(schema: &Schema) -> Option<ObjectPart<'_>> {
         }
         _ => None,
     }
+}
+
+/// `type: object` and nothing else: any object, which every object schema refines.
+fn is_free_object(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => {
+            o.properties.is_empty()
+                && matches!(
+                    o.additional_properties,
+                    None | Some(AdditionalProperties::Any(true))
+                )
+        }
+        SchemaKind::Any(a) => {
+            a.typ.as_deref() == Some("object")
+                && a.properties.is_empty()
+                && a.all_of.is_empty()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// Whether a schema describes objects: an object schema, a composition, or a reference.
+fn is_object(schema: &Schema, original: &ReferenceOr<Box<Schema>>) -> bool {
+    matches!(original, ReferenceOr::Reference { .. })
+        || object_part(schema).is_some()
+        || matches!(
+            schema.schema_kind,
+            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+        )
+        || matches!(&schema.schema_kind, SchemaKind::Any(a) if !a.all_of.is_empty())
 }
 
 /// A schema that says nothing about the value's type (only docs, `nullable`, an example).

@@ -4,9 +4,9 @@ use openapiv3::{OpenAPI, ReferenceOr};
 
 use super::operations::{auth_schemes, Operations, CLIENT_RESERVED};
 use super::schemas::Schemas;
-use super::{Api, Field, Method, Ty, TypeDef, TypeKind};
+use super::{Api, AuthKind, BodyEncoding, Field, Method, Ty, TypeDef, TypeKind};
 use crate::diagnostics::{join, Diagnostic};
-use crate::naming::Namespace;
+use crate::naming::{Case, Namespace};
 
 /// What lowering made, and the notes on what it loosened.
 pub struct Lowered {
@@ -22,13 +22,19 @@ pub fn lower(doc: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
     schemas.lower_components();
 
     let mut notes = Vec::new();
-    let auth = auth_schemes(components, &mut notes);
+    let mut auth = auth_schemes(components, &mut notes);
+    let mut methods = Namespace::with_reserved(CLIENT_RESERVED);
+    for scheme in &mut auth {
+        if matches!(scheme.kind, AuthKind::ApiKey { .. }) {
+            scheme.setter = methods.claim(&format!("with {}", scheme.key), Case::Snake);
+        }
+    }
     let mut ops = Operations {
         schemas: &mut schemas,
         components,
         auth: &auth,
         global_security: doc.security.as_ref(),
-        methods: Namespace::with_reserved(CLIENT_RESERVED),
+        methods,
         error_bodies: Vec::new(),
     };
     let mut operations = Vec::new();
@@ -52,7 +58,7 @@ pub fn lower(doc: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
         ];
         for (method, op) in methods {
             if let Some(op) = op {
-                operations.extend(ops.lower(path, method, &item.parameters, op));
+                operations.extend(ops.lower(path, method, item, op));
             }
         }
     }
@@ -65,6 +71,18 @@ pub fn lower(doc: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
     let mut types: Vec<TypeDef> = schemas.types.into_values().collect();
     box_recursive_fields(&mut types);
 
+    let mut part_types: Vec<String> = operations
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .filter(|b| matches!(b.encoding, BodyEncoding::Form | BodyEncoding::Multipart))
+        .filter_map(|b| match &b.ty {
+            Ty::Named(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    part_types.sort();
+    part_types.dedup();
+
     Ok(Lowered {
         api: Api {
             title: doc.info.title.clone(),
@@ -76,6 +94,7 @@ pub fn lower(doc: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
             auth,
             error_bodies,
             uses: schemas.uses,
+            part_types,
         },
         notes,
     })
@@ -83,7 +102,12 @@ pub fn lower(doc: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
 
 /// The first server's URL, with each `{variable}` set to its default.
 fn base_url(doc: &OpenAPI) -> Option<String> {
-    let server = doc.servers.first()?;
+    server_url(&doc.servers)
+}
+
+/// The first of `servers`, with each `{variable}` set to its default.
+pub(super) fn server_url(servers: &[openapiv3::Server]) -> Option<String> {
+    let server = servers.first()?;
     let mut url = server.url.clone();
     for (name, var) in server.variables.iter().flatten() {
         url = url.replace(&format!("{{{name}}}"), &var.default);

@@ -24,6 +24,9 @@ pub struct Api {
     pub error_bodies: Vec<ErrorBody>,
     /// Which optional crates the generated code names.
     pub uses: Uses,
+    /// Types sent as form or `multipart/form-data` bodies: each gets the code that writes its
+    /// parts.
+    pub part_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,6 +47,8 @@ pub enum Ty {
     Uuid,
     DateTime,
     Date,
+    /// `format: binary`: bytes, with a file name and content type for multipart parts.
+    Binary,
     /// Any JSON value: free-form schemas and documented fallbacks.
     Json,
     Vec(Box<Ty>),
@@ -169,8 +174,12 @@ pub struct Operation {
     pub success: Success,
     /// Documented non-2xx statuses with a typed body: status, and the `ErrorBody` variant.
     pub errors: Vec<ErrorResponse>,
-    /// Indexes into [`Api::auth`] of the schemes this operation sends, when configured.
-    pub auth: Vec<usize>,
+    /// The operation's security requirements: alternatives, each the schemes (indexes into
+    /// [`Api::auth`]) sent together. The first whose credentials the client holds is used.
+    pub auth: Vec<Vec<usize>>,
+    /// The operation's own server (its `servers`, or its path's), variables at their defaults,
+    /// when it has one; otherwise the client's base URL.
+    pub server: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,6 +232,55 @@ pub struct RequestBody {
     pub ty: Ty,
     pub required: bool,
     pub content_type: String,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is written, from its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BodyEncoding {
+    /// `application/json`, `*+json`: the model as JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`: the model's properties as form fields.
+    Form,
+    /// `multipart/form-data`: one part per property, files with their name and type.
+    Multipart,
+    /// `text/*`: a string.
+    Text,
+    /// Anything else (`application/octet-stream`, images, CBOR, XML): bytes the caller made.
+    Bytes,
+}
+
+impl BodyEncoding {
+    pub fn of(content_type: &str) -> BodyEncoding {
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if essence == "application/json" || essence.ends_with("+json") {
+            BodyEncoding::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyEncoding::Form
+        } else if essence.starts_with("multipart/") {
+            BodyEncoding::Multipart
+        } else if essence.starts_with("text/") {
+            BodyEncoding::Text
+        } else {
+            BodyEncoding::Bytes
+        }
+    }
+
+    /// The suffix of the method that sends this encoding when it is not the first choice.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            BodyEncoding::Json => "json",
+            BodyEncoding::Form => "form",
+            BodyEncoding::Multipart => "multipart",
+            BodyEncoding::Text => "text",
+            BodyEncoding::Bytes => "bytes",
+        }
+    }
 }
 
 /// What a successful call returns.
@@ -232,8 +290,10 @@ pub enum Success {
     Empty,
     /// One JSON type for every documented 2xx status.
     Json(Ty),
-    /// A 2xx body that is not JSON: its text.
+    /// A 2xx `text/*` body: its text.
     Text,
+    /// A 2xx body of any other media type (a download): its bytes.
+    Bytes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -262,6 +322,9 @@ pub struct AuthScheme {
     /// The name in `components.securitySchemes`.
     pub key: String,
     pub kind: AuthKind,
+    /// The client method that sets an API key (`with_<key>`), claimed before any operation's
+    /// name so the two cannot collide.
+    pub setter: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

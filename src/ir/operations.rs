@@ -1,7 +1,5 @@
 //! Paths and operations to client methods.
 
-use std::collections::BTreeSet;
-
 use indexmap::IndexMap;
 use openapiv3::{
     Components, MediaType, Operation as SpecOperation, Parameter, ParameterSchemaOrContent,
@@ -10,8 +8,8 @@ use openapiv3::{
 
 use super::schemas::{Lowered, Schemas};
 use super::{
-    AuthKind, AuthScheme, Docs, ErrorBody, ErrorResponse, Method, Operation, Param, ParamLocation,
-    RequestBody, StatusMatch, Success, Ty,
+    AuthKind, AuthScheme, BodyEncoding, Docs, ErrorBody, ErrorResponse, Method, Operation, Param,
+    ParamLocation, RequestBody, StatusMatch, Success, Ty,
 };
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
@@ -48,9 +46,10 @@ impl<'s, 'a> Operations<'s, 'a> {
         &mut self,
         path: &str,
         method: Method,
-        path_params: &[ReferenceOr<Parameter>],
+        item: &openapiv3::PathItem,
         op: &SpecOperation,
-    ) -> Option<Operation> {
+    ) -> Vec<Operation> {
+        let path_params = &item.parameters;
         let pointer = join(&join("/paths", path), &method.as_str().to_lowercase());
         let label = op
             .operation_id
@@ -60,7 +59,7 @@ impl<'s, 'a> Operations<'s, 'a> {
         let hint = heck::AsUpperCamelCase(&name).to_string();
 
         let mut params_ns = Namespace::with_reserved(OPERATION_LOCALS);
-        let mut auth: BTreeSet<usize> = self.security_schemes(op);
+        let mut auth: Vec<Vec<usize>> = self.security_requirements(op);
         let mut params = Vec::new();
         let mut problems = Vec::new();
         let merged = self.merged_params(path_params, op, &pointer, &mut problems);
@@ -76,7 +75,9 @@ impl<'s, 'a> Operations<'s, 'a> {
             // A header the spec also declares as a security scheme (`Authorization` beside an
             // HTTP bearer scheme) is the credential, given once to the client.
             if let Some(scheme) = self.scheme_for_param(location, &data.name) {
-                auth.insert(scheme);
+                if !auth.iter().any(|alternative| alternative.contains(&scheme)) {
+                    auth.push(vec![scheme]);
+                }
                 continue;
             }
             let ty = match &data.format {
@@ -111,34 +112,50 @@ impl<'s, 'a> Operations<'s, 'a> {
         }
         self.check_path_template(path, &params, &pointer);
 
-        let body = match &op.request_body {
-            None => None,
+        // One method per way of writing the body; the first (JSON if offered) keeps the name.
+        let bodies: Vec<Option<RequestBody>> = match &op.request_body {
+            None => vec![None],
             Some(body) => {
                 let body_pointer = join(&pointer, "requestBody");
-                match self.request_body(body, &hint, &body_pointer) {
-                    Ok(b) => Some(b),
-                    Err(note) => {
-                        self.schemas.notes.push(note);
-                        return None;
+                match self.request_bodies(body, &hint, &body_pointer) {
+                    Ok(bodies) if bodies.is_empty() => vec![None],
+                    Ok(bodies) => bodies.into_iter().map(Some).collect(),
+                    Err(problem) => {
+                        self.schemas.problems.push(problem);
+                        return Vec::new();
                     }
                 }
             }
         };
         let (success, errors) = self.responses(op, &hint, &join(&pointer, "responses"));
-        Some(Operation {
-            name,
-            method,
-            path: path.to_string(),
-            docs: Docs {
-                summary: op.summary.clone(),
-                description: op.description.clone(),
-            },
-            params,
-            body,
-            success,
-            errors,
-            auth: auth.into_iter().collect(),
-        })
+        // An operation's servers override its path's, which override the document's.
+        let server = super::lower::server_url(&op.servers)
+            .or_else(|| super::lower::server_url(&item.servers));
+        let mut out = Vec::with_capacity(bodies.len());
+        for (i, body) in bodies.into_iter().enumerate() {
+            let name = match &body {
+                Some(b) if i > 0 => self
+                    .methods
+                    .claim(&format!("{label} {}", b.encoding.suffix()), Case::Snake),
+                _ => name.clone(),
+            };
+            out.push(Operation {
+                name,
+                method,
+                path: path.to_string(),
+                docs: Docs {
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                },
+                params: params.clone(),
+                body,
+                success: success.clone(),
+                errors: errors.clone(),
+                auth: auth.clone(),
+                server: server.clone(),
+            });
+        }
+        out
     }
 
     /// Path-item parameters, overridden by operation parameters of the same name and place.
@@ -217,14 +234,24 @@ impl<'s, 'a> Operations<'s, 'a> {
         }
     }
 
-    fn security_schemes(&self, op: &SpecOperation) -> BTreeSet<usize> {
+    /// The requirements in force (the operation's, else the document's): each alternative
+    /// lists the schemes sent together (`{a: [], b: []}` is both). `{}` allows no credential.
+    /// An alternative naming a scheme sdkgen cannot send (mutual TLS) is left out.
+    fn security_requirements(&self, op: &SpecOperation) -> Vec<Vec<usize>> {
         let requirements = op.security.as_ref().or(self.global_security);
-        requirements
-            .into_iter()
-            .flatten()
-            .flat_map(|req| req.keys())
-            .filter_map(|key| self.auth.iter().position(|a| &a.key == key))
-            .collect()
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for requirement in requirements.into_iter().flatten() {
+            let schemes: Option<Vec<usize>> = requirement
+                .keys()
+                .map(|key| self.auth.iter().position(|a| &a.key == key))
+                .collect();
+            if let Some(schemes) = schemes {
+                if !out.contains(&schemes) {
+                    out.push(schemes);
+                }
+            }
+        }
+        out
     }
 
     fn scheme_for_param(&self, location: ParamLocation, name: &str) -> Option<usize> {
@@ -246,12 +273,14 @@ impl<'s, 'a> Operations<'s, 'a> {
         })
     }
 
-    fn request_body(
+    /// The ways the operation's body can be written, best first: JSON, form, multipart, text,
+    /// bytes; one media type per way (the first the spec lists).
+    fn request_bodies(
         &mut self,
         body: &ReferenceOr<SpecBody>,
         hint: &str,
         pointer: &str,
-    ) -> Result<RequestBody, Diagnostic> {
+    ) -> Result<Vec<RequestBody>, Diagnostic> {
         let body = match body {
             ReferenceOr::Item(b) => b,
             ReferenceOr::Reference { reference } => reference
@@ -264,26 +293,39 @@ impl<'s, 'a> Operations<'s, 'a> {
                     )
                 })?,
         };
-        let Some((content_type, media)) = body.content.iter().find(|(ct, _)| is_json(ct)) else {
-            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(Diagnostic::note(
-                join(pointer, "content"),
-                format!(
-                    "request bodies of type {} are not supported yet; this operation is left out",
-                    kinds.join(", ")
-                ),
-            ));
-        };
-        let ty = self.media_type(
-            media,
-            &format!("{hint} Body"),
-            &join(&join(pointer, "content"), content_type),
-        );
-        Ok(RequestBody {
-            ty,
-            required: body.required,
-            content_type: content_type.clone(),
-        })
+        let mut chosen: Vec<(BodyEncoding, &String, &MediaType)> = Vec::new();
+        for (content_type, media) in &body.content {
+            let encoding = BodyEncoding::of(content_type);
+            if !chosen.iter().any(|(e, _, _)| *e == encoding) {
+                chosen.push((encoding, content_type, media));
+            }
+        }
+        chosen.sort_by_key(|(e, _, _)| *e);
+        let mut out = Vec::new();
+        for (encoding, content_type, media) in chosen {
+            let at = join(&join(pointer, "content"), content_type);
+            let ty = match encoding {
+                BodyEncoding::Text => Ty::String,
+                BodyEncoding::Bytes => Ty::Binary,
+                _ => self.media_type(media, &format!("{hint} Body"), &at),
+            };
+            let parts = matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart);
+            if parts && !self.schemas.is_struct(&ty) {
+                self.schemas.notes.push(Diagnostic::note(
+                    at,
+                    "a form or multipart body whose schema is not an object with properties has \
+                     no fields to name; this media type is left out",
+                ));
+                continue;
+            }
+            out.push(RequestBody {
+                ty,
+                required: body.required,
+                content_type: content_type.clone(),
+                encoding,
+            });
+        }
+        Ok(out)
     }
 
     fn media_type(&mut self, media: &MediaType, hint: &str, pointer: &str) -> Ty {
@@ -337,6 +379,10 @@ impl<'s, 'a> Operations<'s, 'a> {
             };
             let json = response.content.iter().find(|(ct, _)| is_json(ct));
             if is_success {
+                let text = response
+                    .content
+                    .keys()
+                    .any(|ct| BodyEncoding::of(ct) == BodyEncoding::Text);
                 let success = match json {
                     Some((ct, media)) => {
                         let name = format!("{hint} Response");
@@ -347,7 +393,9 @@ impl<'s, 'a> Operations<'s, 'a> {
                         ))
                     }
                     None if response.content.is_empty() => Success::Empty,
-                    None => Success::Text,
+                    None if text => Success::Text,
+                    // A download: an image, a PDF, `application/octet-stream`.
+                    None => Success::Bytes,
                 };
                 successes.push((at, success));
             } else if let Some((ct, media)) = json {
@@ -475,6 +523,7 @@ pub fn auth_schemes(
             Some(kind) => out.push(AuthScheme {
                 key: key.clone(),
                 kind,
+                setter: String::new(), // named in `lower`, with the client's methods
             }),
             None => notes.push(Diagnostic::note(
                 pointer,

@@ -63,6 +63,11 @@ impl<'a> Schemas<'a> {
         }
     }
 
+    /// Whether `ty` names a struct (a model with properties).
+    pub fn is_struct(&self, ty: &Ty) -> bool {
+        matches!(ty, Ty::Named(n) if matches!(self.types.get(n), Some(TypeDef { kind: TypeKind::Struct(_), .. })))
+    }
+
     /// Lowers every component schema into a named type.
     pub fn lower_components(&mut self) {
         for (key, schema) in self.components {
@@ -279,6 +284,7 @@ impl<'a> Schemas<'a> {
                 self.uses.chrono = true;
                 Ty::Date
             }
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Ty::Binary,
             VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => {
                 self.uses.uuid = true;
                 Ty::Uuid
@@ -530,6 +536,7 @@ pub fn variant_name(ty: &Ty) -> String {
         Ty::Uuid => "Uuid".into(),
         Ty::DateTime => "DateTime".into(),
         Ty::Date => "Date".into(),
+        Ty::Binary => "File".into(),
         Ty::Json => "Json".into(),
         Ty::Vec(inner) => format!("{}List", variant_name(inner)),
         Ty::Map(inner) => format!("{}Map", variant_name(inner)),
@@ -545,7 +552,7 @@ fn specificity(ty: &Ty) -> u8 {
         Ty::Bool | Ty::I32 | Ty::I64 | Ty::Uuid | Ty::DateTime | Ty::Date => 0,
         Ty::F32 | Ty::F64 => 1,
         Ty::Named(_) | Ty::Vec(_) | Ty::Nullable(_) => 2,
-        Ty::String => 3,
+        Ty::String | Ty::Binary => 3,
         Ty::Map(_) => 4,
         Ty::Json => 5,
     }

@@ -11,3 +11,15 @@ pub mod all_of {
 pub mod additional_properties {
     include!(concat!(env!("OUT_DIR"), "/additional_properties.rs"));
 }
+
+pub mod bodies {
+    include!(concat!(env!("OUT_DIR"), "/bodies.rs"));
+}
+
+pub mod servers {
+    include!(concat!(env!("OUT_DIR"), "/servers.rs"));
+}
+
+pub mod security {
+    include!(concat!(env!("OUT_DIR"), "/security.rs"));
+}
