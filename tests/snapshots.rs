@@ -219,3 +219,12 @@ fn servers_and_security_requirements() {
         insta::assert_snapshot!(format!("security-{name}"), item(&security, name));
     }
 }
+
+#[test]
+fn success_statuses_with_different_bodies() {
+    let code = generate_code(&fixture("responses"));
+    for name in ["start_job", "StartJobResponse", "get_log"] {
+        insta::assert_snapshot!(format!("responses-{name}"), item(&code, name));
+    }
+    assert!(notes("responses").is_empty());
+}

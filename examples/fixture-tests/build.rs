@@ -7,6 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "bodies",
         "servers",
         "security",
+        "responses",
     ] {
         sdkgen::Config::new()
             .file_name(format!("{}.rs", fixture.replace('-', "_")))

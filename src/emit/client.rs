@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::{doc_attrs, ty_tokens, EmitOptions, Scope};
 use crate::ir::{
     Api, AuthKind, BodyEncoding, Docs, Operation, Param, ParamLocation, RequestBody, StatusMatch,
-    Success, Ty,
+    Success, Ty, TypeKind,
 };
 
 pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
@@ -218,11 +218,42 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             .map(|&i| auth_tokens(&api.auth[i].kind, &api.auth[i].key));
         quote!(&[#(#schemes),*])
     });
-    let (ok_ty, ok_arm) = match &op.success {
-        Success::Empty => (quote!(()), quote!(::std::result::Result::Ok(()))),
-        Success::Json(ty) => (ty_tokens(ty, Scope::Root), quote!(response.json().await)),
-        Success::Text => (quote!(::std::string::String), quote!(response.text().await)),
-        Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(response.bytes().await)),
+    let (ok_ty, success_arms) = match &op.success {
+        Success::Statuses(enum_name) => {
+            let enum_ident = format_ident!("{}", enum_name);
+            let variants = match api
+                .types
+                .iter()
+                .find(|t| &t.name == enum_name)
+                .map(|t| &t.kind)
+            {
+                Some(TypeKind::Statuses(variants)) => variants.as_slice(),
+                _ => &[],
+            };
+            // Exact codes before ranges, as in the error arms.
+            let mut sorted: Vec<_> = variants.iter().collect();
+            sorted.sort_by_key(|v| matches!(v.status, StatusMatch::Range(_)));
+            let arms = sorted.iter().map(|v| {
+                let variant = format_ident!("{}", v.name);
+                let (_, read) = read_body(&v.body);
+                let wrap = match v.body {
+                    Success::Empty => {
+                        quote!(::std::result::Result::Ok(types::#enum_ident::#variant))
+                    }
+                    _ => quote!(#read.map(types::#enum_ident::#variant)),
+                };
+                let pattern = match v.status {
+                    StatusMatch::Code(code) => quote!(#code),
+                    _ => quote!(200..=299),
+                };
+                quote!(#pattern => #wrap,)
+            });
+            (quote!(types::#enum_ident), quote!(#(#arms)*))
+        }
+        other => {
+            let (ty, read) = read_body(other);
+            (ty, quote!(200..=299 => #read,))
+        }
     };
     let error_arms = error_arms(api, op);
     let request_mut = (!statements.is_empty()).then(|| quote!(mut));
@@ -233,10 +264,21 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             #(#statements)*
             let response = self.core.send(request).await?;
             match response.status() {
-                200..=299 => #ok_arm,
+                #success_arms
                 #(#error_arms)*
             }
         }
+    }
+}
+
+/// The Rust type of a success body and the expression that reads it from `response`.
+fn read_body(success: &Success) -> (TokenStream, TokenStream) {
+    match success {
+        Success::Empty => (quote!(()), quote!(::std::result::Result::Ok(()))),
+        Success::Json(ty) => (ty_tokens(ty, Scope::Root), quote!(response.json().await)),
+        Success::Text => (quote!(::std::string::String), quote!(response.text().await)),
+        Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(response.bytes().await)),
+        Success::Statuses(_) => (quote!(()), quote!(::std::result::Result::Ok(()))),
     }
 }
 

@@ -6,7 +6,10 @@ use quote::{format_ident, quote};
 use std::collections::HashMap;
 
 use super::{doc_attrs, ty_tokens, unions, EmitOptions, Scope};
-use crate::ir::{Api, EnumValue, Field, Presence, Struct, Ty, TypeDef, TypeKind};
+use crate::ir::{
+    Api, EnumValue, Field, Presence, StatusMatch, StatusVariant, Struct, Success, Ty, TypeDef,
+    TypeKind,
+};
 
 pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
     let extra: Vec<TokenStream> = options
@@ -49,6 +52,7 @@ fn emit_type(t: &TypeDef, kinds: &HashMap<&str, &TypeKind>, extra: &[TokenStream
             unions::emit_untagged(&name, docs, variants, &known, extra)
         }
         TypeKind::Tagged(tagged) => unions::emit_tagged(&name, docs, tagged, extra),
+        TypeKind::Statuses(variants) => emit_statuses(&name, docs, variants),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, Scope::Types);
             quote! { #docs pub type #name = #ty; }
@@ -193,6 +197,39 @@ fn emit_parts(name: &str, s: &Struct) -> TokenStream {
                 #(#parts)*
                 #additional
             }
+        }
+    }
+}
+
+/// What an operation with differently shaped 2xx answers returns: one variant per status.
+fn emit_statuses(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    variants: &[StatusVariant],
+) -> TokenStream {
+    let variants = variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let doc = match v.status {
+            StatusMatch::Code(code) => format!(" Status {code}."),
+            StatusMatch::Range(r) => format!(" A {r}xx status."),
+            StatusMatch::Default => " Any other status.".to_string(),
+        };
+        let body = match &v.body {
+            Success::Json(ty) => {
+                let ty = ty_tokens(ty, Scope::Types);
+                quote!((#ty))
+            }
+            Success::Text => quote!((::std::string::String)),
+            Success::Bytes => quote!((::std::vec::Vec<u8>)),
+            Success::Empty | Success::Statuses(_) => quote!(),
+        };
+        quote! { #[doc = #doc] #ident #body, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
         }
     }
 }

@@ -83,6 +83,14 @@ impl<'a> Schemas<'a> {
                 TypeKind::Alias(self.lower(schema, hint, &pointer).ty)
             }
             _ => {
+                // Several typed branches and no properties: one type if each refines the
+                // last (`string` and `string` with `minLength`).
+                if objects.iter().all(|o| o.properties_len() == 0) {
+                    if let Some(merged) = self.merge_others(&others) {
+                        let at = join(pointer, "allOf");
+                        return TypeKind::Alias(self.lower(&merged, hint, &at).ty);
+                    }
+                }
                 let first = others
                     .iter()
                     .find_map(|p| match p {
@@ -283,6 +291,27 @@ impl<'a> Schemas<'a> {
             .map(|s| ReferenceOr::Item(Box::new(s)))
     }
 
+    /// The typed branches folded into one schema, when each refines the ones before.
+    fn merge_others(&self, others: &[&Piece]) -> Option<ReferenceOr<Schema>> {
+        let boxed = |p: &Piece| match p {
+            Piece::Other { schema, .. } => Some(match schema {
+                ReferenceOr::Item(s) => ReferenceOr::Item(Box::new(s.clone())),
+                ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                    reference: reference.clone(),
+                },
+            }),
+            Piece::Object { .. } => None,
+        };
+        let mut merged = boxed(others.first()?)?;
+        for other in &others[1..] {
+            merged = self.merge_property(&merged, &boxed(other)?)?;
+        }
+        Some(match merged {
+            ReferenceOr::Item(s) => ReferenceOr::Item(*s),
+            ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
+        })
+    }
+
     fn resolve_boxed<'s>(&self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema>
     where
         'a: 's,
@@ -392,7 +421,8 @@ fn any_value() -> Schema {
     }
 }
 
-/// A schema without its documentation, to compare two definitions' types.
+/// A schema without its documentation and the checks that do not change its Rust type, to
+/// compare two definitions' types.
 fn shape(schema: &Schema) -> Value {
     let mut value = serde_json::to_value(schema).unwrap_or_default();
     for key in [
@@ -405,6 +435,19 @@ fn shape(schema: &Schema) -> Value {
         "externalDocs",
         "readOnly",
         "writeOnly",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
     ] {
         take(&mut value, key);
     }

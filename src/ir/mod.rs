@@ -84,7 +84,17 @@ pub enum TypeKind {
     Untagged(Vec<Variant>),
     /// `oneOf`/`anyOf` with a discriminator: the property's value picks the variant.
     Tagged(Tagged),
+    /// An operation's success statuses with different bodies: a variant per status (not a
+    /// model: it is never sent or decoded as one JSON value).
+    Statuses(Vec<StatusVariant>),
     Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StatusVariant {
+    pub name: String,
+    pub status: StatusMatch,
+    pub body: Success,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -284,7 +294,7 @@ impl BodyEncoding {
 }
 
 /// What a successful call returns.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Success {
     /// No documented body: `()`.
     Empty,
@@ -294,6 +304,8 @@ pub enum Success {
     Text,
     /// A 2xx body of any other media type (a download): its bytes.
     Bytes,
+    /// 2xx statuses with different bodies: the named enum ([`TypeKind::Statuses`]).
+    Statuses(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -303,7 +315,7 @@ pub struct ErrorResponse {
     pub body: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusMatch {
     Code(u16),
     /// `4XX`: the first digit.

@@ -9,7 +9,7 @@ use openapiv3::{
 use super::schemas::{Lowered, Schemas};
 use super::{
     AuthKind, AuthScheme, BodyEncoding, Docs, ErrorBody, ErrorResponse, Method, Operation, Param,
-    ParamLocation, RequestBody, StatusMatch, Success, Ty,
+    ParamLocation, RequestBody, StatusMatch, StatusVariant, Success, Ty, TypeKind,
 };
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
@@ -349,7 +349,7 @@ impl<'s, 'a> Operations<'s, 'a> {
         hint: &str,
         pointer: &str,
     ) -> (Success, Vec<ErrorResponse>) {
-        let mut successes: Vec<(String, Success)> = Vec::new();
+        let mut successes: Vec<(StatusMatch, Success)> = Vec::new();
         let mut errors = Vec::new();
         let mut all: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = op
             .responses
@@ -397,7 +397,7 @@ impl<'s, 'a> Operations<'s, 'a> {
                     // A download: an image, a PDF, `application/octet-stream`.
                     None => Success::Bytes,
                 };
-                successes.push((at, success));
+                successes.push((status, success));
             } else if let Some((ct, media)) = json {
                 let ty = self.media_type(
                     media,
@@ -410,11 +410,12 @@ impl<'s, 'a> Operations<'s, 'a> {
                 });
             }
         }
-        (self.one_success(successes), errors)
+        (self.one_success(successes, hint), errors)
     }
 
-    /// One return type for all 2xx statuses.
-    fn one_success(&mut self, successes: Vec<(String, Success)>) -> Success {
+    /// One return type for all 2xx statuses: their common body, or, when they differ, an enum
+    /// with a variant per status.
+    fn one_success(&mut self, successes: Vec<(StatusMatch, Success)>, hint: &str) -> Success {
         let mut kinds: Vec<&Success> = Vec::new();
         for (_, s) in &successes {
             if !kinds.contains(&s) {
@@ -425,15 +426,21 @@ impl<'s, 'a> Operations<'s, 'a> {
             [] => Success::Empty,
             [one] => (*one).clone(),
             _ => {
-                self.schemas.notes.push(Diagnostic::note(
-                    successes[0]
-                        .0
-                        .rsplit_once('/')
-                        .map(|(p, _)| p)
-                        .unwrap_or_default(),
-                    "2xx statuses with different bodies; the success type is serde_json::Value",
-                ));
-                Success::Json(Ty::Json)
+                let mut names = Namespace::default();
+                let variants = successes
+                    .into_iter()
+                    .map(|(status, body)| StatusVariant {
+                        name: names.claim(&status_name(status), Case::Camel),
+                        status,
+                        body,
+                    })
+                    .collect();
+                let name = self.schemas.add_type(
+                    &format!("{hint} Response"),
+                    "The answers the operation documents, one per status.",
+                    TypeKind::Statuses(variants),
+                );
+                Success::Statuses(name)
             }
         }
     }
@@ -462,6 +469,22 @@ impl<'s, 'a> Operations<'s, 'a> {
                 self.components?.responses.get(key)?.as_item()
             }
         }
+    }
+}
+
+/// A variant name for a status: `Ok`, `Created`, `NoContent`, `Status207`, `Status2xx`.
+fn status_name(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(200) => "Ok".into(),
+        StatusMatch::Code(201) => "Created".into(),
+        StatusMatch::Code(202) => "Accepted".into(),
+        StatusMatch::Code(203) => "NonAuthoritative".into(),
+        StatusMatch::Code(204) => "NoContent".into(),
+        StatusMatch::Code(205) => "ResetContent".into(),
+        StatusMatch::Code(206) => "PartialContent".into(),
+        StatusMatch::Code(code) => format!("Status{code}"),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Other".into(),
     }
 }
 

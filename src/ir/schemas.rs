@@ -63,6 +63,24 @@ impl<'a> Schemas<'a> {
         }
     }
 
+    /// Adds a type sdkgen invents (not a schema's), named from `hint`; returns its name.
+    pub fn add_type(&mut self, hint: &str, doc: &str, kind: TypeKind) -> String {
+        let name = self.namespace.claim(hint, Case::Camel);
+        let docs = Docs {
+            summary: Some(doc.to_string()),
+            description: None,
+        };
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name: name.clone(),
+                docs,
+                kind,
+            },
+        );
+        name
+    }
+
     /// Whether `ty` names a struct (a model with properties).
     pub fn is_struct(&self, ty: &Ty) -> bool {
         matches!(ty, Ty::Named(n) if matches!(self.types.get(n), Some(TypeDef { kind: TypeKind::Struct(_), .. })))

@@ -23,3 +23,7 @@ pub mod servers {
 pub mod security {
     include!(concat!(env!("OUT_DIR"), "/security.rs"));
 }
+
+pub mod responses {
+    include!(concat!(env!("OUT_DIR"), "/responses.rs"));
+}
