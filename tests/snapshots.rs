@@ -228,3 +228,11 @@ fn success_statuses_with_different_bodies() {
     }
     assert!(notes("responses").is_empty());
 }
+
+#[test]
+fn integer_enums_const_directions_and_defaults() {
+    insta::assert_snapshot!(types_module(&generate_code(&fixture(
+        "scalars-and-directions"
+    ))));
+    assert!(notes("scalars-and-directions").is_empty());
+}

@@ -8,6 +8,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "servers",
         "security",
         "responses",
+        "scalars-and-directions",
     ] {
         sdkgen::Config::new()
             .file_name(format!("{}.rs", fixture.replace('-', "_")))

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use super::{doc_attrs, ty_tokens, unions, EmitOptions, Scope};
 use crate::ir::{
-    Api, EnumValue, Field, Presence, StatusMatch, StatusVariant, Struct, Success, Ty, TypeDef,
-    TypeKind,
+    Api, EnumValue, Field, IntValue, Presence, StatusMatch, StatusVariant, Struct, Success, Ty,
+    TypeDef, TypeKind,
 };
 
 pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
@@ -47,6 +47,7 @@ fn emit_type(t: &TypeDef, kinds: &HashMap<&str, &TypeKind>, extra: &[TokenStream
     match &t.kind {
         TypeKind::Struct(s) => emit_struct(&name, docs, s, extra),
         TypeKind::StringEnum(values) => emit_string_enum(&name, docs, values, extra),
+        TypeKind::IntEnum(values) => emit_int_enum(&name, docs, values, extra),
         TypeKind::Untagged(variants) => {
             let known = unions::known_keys(variants, kinds);
             unions::emit_untagged(&name, docs, variants, &known, extra)
@@ -159,6 +160,69 @@ fn emit_string_enum(
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn emit_int_enum(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    values: &[IntValue],
+    extra: &[TokenStream],
+) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let doc = format!(" `{}`", v.value);
+        quote! { #[doc = #doc] #ident, }
+    });
+    let to_value = values.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let value = v.value;
+        quote! { #name::#ident => #value, }
+    });
+    let from_value = values.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let value = v.value;
+        quote! { #value => #name::#ident, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord #(, #extra)*)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this SDK does not know (a newer server's), kept as it was sent.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it is sent.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(#to_value)*
+                    #name::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_value)*
+                    other => #name::Unknown(other),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(#name::from)
             }
         }
     }

@@ -183,7 +183,7 @@ fn reaches(
             .filter_map(|v| inline_named(&v.ty))
             .collect(),
         TypeKind::Alias(ty) => inline_named(ty).into_iter().collect(),
-        TypeKind::StringEnum(_) | TypeKind::Statuses(_) => Vec::new(),
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Statuses(_) => Vec::new(),
     };
     next.into_iter()
         .any(|n| reaches(types, index, n, target, seen))

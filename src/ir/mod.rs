@@ -79,6 +79,8 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enum; unknown values are kept in a catch-all variant.
     StringEnum(Vec<EnumValue>),
+    /// An integer enum (`enum: [1, 2, 3]`); unknown values are kept in a catch-all variant.
+    IntEnum(Vec<IntValue>),
     /// `oneOf`/`anyOf` without a discriminator: the first variant that decodes wins, so
     /// variants are ordered most specific first.
     Untagged(Vec<Variant>),
@@ -88,6 +90,12 @@ pub enum TypeKind {
     /// model: it is never sent or decoded as one JSON value).
     Statuses(Vec<StatusVariant>),
     Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IntValue {
+    pub name: String,
+    pub value: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -10,8 +10,8 @@ use openapiv3::{
 };
 
 use super::{
-    Docs, EnumValue, Field, Presence, Struct, Tagged, TaggedVariant, Ty, TypeDef, TypeKind, Uses,
-    Variant,
+    Docs, EnumValue, Field, IntValue, Presence, Struct, Tagged, TaggedVariant, Ty, TypeDef,
+    TypeKind, Uses, Variant,
 };
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
@@ -249,6 +249,9 @@ impl<'a> Schemas<'a> {
                 }
                 TypeKind::Alias(self.string_format(&s.format))
             }
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
+                TypeKind::IntEnum(int_values(&i.enumeration, &schema.schema_data.extensions))
+            }
             SchemaKind::Type(Type::Integer(i)) => TypeKind::Alias(match i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
                 _ => Ty::I64,
@@ -356,15 +359,35 @@ impl<'a> Schemas<'a> {
                 None => join(&join(pointer, "properties"), wire),
             };
             let lowered = self.lower_boxed(prop, &format!("{hint} {wire}"), &prop_pointer);
-            let docs = match prop {
+            let mut docs = match prop {
                 ReferenceOr::Item(s) => docs_of(s),
                 ReferenceOr::Reference { .. } => Docs::default(),
             };
+            // One model serves both directions: a required `readOnly` property is absent from
+            // requests, a required `writeOnly` one from responses, so in Rust both are optional.
+            let (read_only, write_only) = match prop {
+                ReferenceOr::Item(s) => (s.schema_data.read_only, s.schema_data.write_only),
+                ReferenceOr::Reference { .. } => (false, false),
+            };
+            let direction = match (read_only, write_only) {
+                (true, _) => {
+                    Some("Read-only: set by the server; left out of requests when `None`.")
+                }
+                (_, true) => Some("Write-only: sent in requests; servers do not return it."),
+                _ => None,
+            };
+            if let Some(direction) = direction {
+                docs.description = Some(match docs.description.take() {
+                    Some(d) => format!("{d}\n\n{direction}"),
+                    None => direction.to_string(),
+                });
+            }
+            let required_both_ways = required.contains(wire) && direction.is_none();
             fields.push(Field {
                 name,
                 wire_name: wire.clone(),
                 ty: lowered.ty,
-                presence: Presence::of(required.contains(wire), lowered.nullable),
+                presence: Presence::of(required_both_ways, lowered.nullable),
                 boxed: false,
                 docs,
             });
@@ -513,6 +536,26 @@ impl<'a> Schemas<'a> {
         if !any.any_of.is_empty() {
             return self.union(schema, &any.any_of, hint, &join(pointer, "anyOf"));
         }
+        // `enum` (or a `const`) without `type`: the values say what they are.
+        let strings: Option<Vec<&String>> = any
+            .enumeration
+            .iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        if let Some(values) = strings.filter(|v| !v.is_empty()) {
+            return TypeKind::StringEnum(enum_values(&values));
+        }
+        let integers: Option<Vec<Option<i64>>> = any
+            .enumeration
+            .iter()
+            .map(|v| v.as_i64().map(Some))
+            .collect();
+        if let Some(values) = integers.filter(|v| !v.is_empty()) {
+            return TypeKind::IntEnum(int_values(&values, &schema.schema_data.extensions));
+        }
         TypeKind::Alias(match any.typ.as_deref() {
             Some("string") => Ty::String,
             Some("integer") => Ty::I64,
@@ -530,6 +573,45 @@ fn nullable_inner(l: Lowered) -> Ty {
     } else {
         l.ty
     }
+}
+
+/// Variant names for integer values: the spec's own (`x-enum-varnames`, `x-enumNames`) when
+/// it gives one per value, else `V1`, `VMinus1`.
+fn int_values(
+    values: &[Option<i64>],
+    extensions: &IndexMap<String, serde_json::Value>,
+) -> Vec<IntValue> {
+    let values: Vec<i64> = {
+        let mut seen = std::collections::HashSet::new();
+        values
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|v| seen.insert(*v))
+            .collect()
+    };
+    let given: Option<Vec<&str>> = ["x-enum-varnames", "x-enumNames"]
+        .iter()
+        .find_map(|k| extensions.get(*k)?.as_array())
+        .and_then(|names| names.iter().map(|n| n.as_str()).collect::<Option<Vec<_>>>())
+        .filter(|names| names.len() == values.len());
+    let mut names = Namespace::with_reserved(&["Unknown"]);
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &value)| {
+            let fallback = if value < 0 {
+                format!("VMinus{}", value.unsigned_abs())
+            } else {
+                format!("V{value}")
+            };
+            let wanted = given.as_ref().map_or(fallback.as_str(), |g| g[i]);
+            IntValue {
+                name: names.claim(wanted, Case::Camel),
+                value,
+            }
+        })
+        .collect()
 }
 
 fn enum_values(values: &[&String]) -> Vec<EnumValue> {

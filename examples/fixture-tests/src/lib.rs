@@ -27,3 +27,7 @@ pub mod security {
 pub mod responses {
     include!(concat!(env!("OUT_DIR"), "/responses.rs"));
 }
+
+pub mod scalars_and_directions {
+    include!(concat!(env!("OUT_DIR"), "/scalars_and_directions.rs"));
+}
