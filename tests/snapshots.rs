@@ -236,3 +236,11 @@ fn integer_enums_const_directions_and_defaults() {
     ))));
     assert!(notes("scalars-and-directions").is_empty());
 }
+
+#[test]
+fn parameter_styles() {
+    let code = generate_code(&fixture("parameter-styles"));
+    for name in ["query", "path"] {
+        insta::assert_snapshot!(format!("parameter-styles-{name}"), item(&code, name));
+    }
+}

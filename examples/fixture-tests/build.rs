@@ -9,6 +9,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "security",
         "responses",
         "scalars-and-directions",
+        "parameter-styles",
     ] {
         sdkgen::Config::new()
             .file_name(format!("{}.rs", fixture.replace('-', "_")))

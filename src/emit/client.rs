@@ -196,11 +196,21 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         let ty = param_type(p);
         args.push(quote!(#ident: #ty));
         let wire = &p.wire_name;
-        statements.push(match p.location {
-            ParamLocation::Path => continue,
-            ParamLocation::Query => quote!(request.query(#wire, &#ident);),
-            ParamLocation::Header => quote!(request.header(#wire, &#ident);),
-            ParamLocation::Cookie => quote!(request.cookie(#wire, &#ident);),
+        let style = p.style.map(|s| {
+            let s = format_ident!("{}", s.as_str());
+            quote!(runtime::Style::#s)
+        });
+        statements.push(match (p.location, style) {
+            (ParamLocation::Path, _) => continue,
+            (ParamLocation::Query, Some(style)) => {
+                quote!(request.query_in(#wire, &#ident, #style);)
+            }
+            (ParamLocation::Header, Some(style)) => {
+                quote!(request.header_in(#wire, &#ident, #style);)
+            }
+            (ParamLocation::Query, None) => quote!(request.query(#wire, &#ident);),
+            (ParamLocation::Header, None) => quote!(request.header(#wire, &#ident);),
+            (ParamLocation::Cookie, _) => quote!(request.cookie(#wire, &#ident);),
         });
     }
     if let Some(server) = &op.server {
@@ -346,7 +356,13 @@ fn path_expr(op: &Operation) -> TokenStream {
         {
             let ident = format_ident!("{}", p.name);
             template.push_str("{}");
-            args.push(quote!(runtime::path_segment(#wire, &#ident)?));
+            args.push(match p.style {
+                Some(style) => {
+                    let style = format_ident!("{}", style.as_str());
+                    quote!(runtime::path_segment_in(#wire, &#ident, runtime::Style::#style)?)
+                }
+                None => quote!(runtime::path_segment(#wire, &#ident)?),
+            });
         }
         rest = &rest[start + len + 1..];
     }

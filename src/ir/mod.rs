@@ -235,6 +235,40 @@ pub struct Param {
     pub ty: Ty,
     pub required: bool,
     pub docs: Docs,
+    /// How the value is written; `None` is the location's default (query `form` exploded,
+    /// path and header `simple`).
+    pub style: Option<ParamStyle>,
+}
+
+/// OpenAPI's `style` with `explode`, where it differs from the location's default. The names
+/// are the runtime's `Style` variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    FormCompact,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    SimpleExplode,
+    Label,
+    LabelExplode,
+    Matrix,
+    MatrixExplode,
+}
+
+impl ParamStyle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamStyle::FormCompact => "FormCompact",
+            ParamStyle::SpaceDelimited => "SpaceDelimited",
+            ParamStyle::PipeDelimited => "PipeDelimited",
+            ParamStyle::DeepObject => "DeepObject",
+            ParamStyle::SimpleExplode => "SimpleExplode",
+            ParamStyle::Label => "Label",
+            ParamStyle::LabelExplode => "LabelExplode",
+            ParamStyle::Matrix => "Matrix",
+            ParamStyle::MatrixExplode => "MatrixExplode",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

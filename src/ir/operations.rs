@@ -9,7 +9,7 @@ use openapiv3::{
 use super::schemas::{Lowered, Schemas};
 use super::{
     AuthKind, AuthScheme, BodyEncoding, Docs, ErrorBody, ErrorResponse, Method, Operation, Param,
-    ParamLocation, RequestBody, StatusMatch, StatusVariant, Success, Ty, TypeKind,
+    ParamLocation, ParamStyle, RequestBody, StatusMatch, StatusVariant, Success, Ty, TypeKind,
 };
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
@@ -91,6 +91,7 @@ impl<'s, 'a> Operations<'s, 'a> {
                 ParameterSchemaOrContent::Content(_) => Ty::String,
             };
             params.push(Param {
+                style: param_style(param),
                 name: String::new(),
                 wire_name: data.name.clone(),
                 location,
@@ -469,6 +470,46 @@ impl<'s, 'a> Operations<'s, 'a> {
                 self.components?.responses.get(key)?.as_item()
             }
         }
+    }
+}
+
+/// A parameter's style where it is not its location's default.
+fn param_style(param: &Parameter) -> Option<ParamStyle> {
+    use openapiv3::{PathStyle, QueryStyle};
+    match param {
+        Parameter::Query {
+            parameter_data,
+            style,
+            ..
+        } => {
+            let explode = parameter_data.explode.unwrap_or(true);
+            match style {
+                QueryStyle::Form if explode => None,
+                QueryStyle::Form => Some(ParamStyle::FormCompact),
+                QueryStyle::SpaceDelimited => Some(ParamStyle::SpaceDelimited),
+                QueryStyle::PipeDelimited => Some(ParamStyle::PipeDelimited),
+                QueryStyle::DeepObject => Some(ParamStyle::DeepObject),
+            }
+        }
+        Parameter::Path {
+            parameter_data,
+            style,
+        } => {
+            let explode = parameter_data.explode.unwrap_or(false);
+            match (style, explode) {
+                (PathStyle::Simple, false) => None,
+                (PathStyle::Simple, true) => Some(ParamStyle::SimpleExplode),
+                (PathStyle::Label, false) => Some(ParamStyle::Label),
+                (PathStyle::Label, true) => Some(ParamStyle::LabelExplode),
+                (PathStyle::Matrix, false) => Some(ParamStyle::Matrix),
+                (PathStyle::Matrix, true) => Some(ParamStyle::MatrixExplode),
+            }
+        }
+        Parameter::Header { parameter_data, .. } => parameter_data
+            .explode
+            .unwrap_or(false)
+            .then_some(ParamStyle::SimpleExplode),
+        Parameter::Cookie { .. } => None,
     }
 }
 

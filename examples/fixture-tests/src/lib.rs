@@ -31,3 +31,7 @@ pub mod responses {
 pub mod scalars_and_directions {
     include!(concat!(env!("OUT_DIR"), "/scalars_and_directions.rs"));
 }
+
+pub mod parameter_styles {
+    include!(concat!(env!("OUT_DIR"), "/parameter_styles.rs"));
+}

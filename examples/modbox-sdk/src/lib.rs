@@ -694,7 +694,7 @@ pub mod runtime {
             for auth in self.credentials_for(request) {
                 if let Auth::ApiKey { scheme, location: KeyIn::Query, name } = auth {
                     if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| s == scheme) {
-                        query.push((name, key.0.clone()));
+                        query.push((encode(name), encode(&key.0)));
                         hide_url = true;
                     }
                 }
@@ -702,9 +702,9 @@ pub mod runtime {
             let mut text = format!("{base_url}{}", request.path);
             for (i, (name, value)) in query.iter().enumerate() {
                 text.push(if i == 0 { '?' } else { '&' });
-                text.push_str(&encode(name));
+                text.push_str(name);
                 text.push('=');
-                text.push_str(&encode(value));
+                text.push_str(value);
             }
             let url = reqwest::Url::parse(&text).map_err(|e| {
                 Error::InvalidRequest(format!("the base URL `{base_url}` is not valid: {e}"))
@@ -785,7 +785,8 @@ pub mod runtime {
         pub method: reqwest::Method,
         /// The path, its parameters already encoded with [`path_segment`].
         pub path: String,
-        pub query: Vec<(&'static str, String)>,
+        /// Query pairs, each already percent-encoded (styles keep their delimiters literal).
+        pub query: Vec<(String, String)>,
         pub headers: Vec<(&'static str, String)>,
         pub cookies: Vec<(&'static str, String)>,
         pub body: Option<Body>,
@@ -809,18 +810,46 @@ pub mod runtime {
             }
         }
 
-        /// Adds a query parameter; a list adds one `name=item` pair per item (`form` style with
-        /// `explode`, OpenAPI's default).
+        /// Adds a query parameter in OpenAPI's default style (`form`, exploded): a list adds one
+        /// `name=item` pair per item, an object one pair per property; `None` adds nothing.
         pub fn query<T: serde::Serialize>(&mut self, name: &'static str, value: &T) {
-            match serde_json::to_value(value) {
-                Ok(serde_json::Value::Array(items)) => {
-                    for item in items {
-                        self.query.push((name, text_of(item)));
+            self.query_in(name, value, Style::Form);
+        }
+
+        /// Adds a query parameter in the style the spec gives it.
+        pub fn query_in<T: serde::Serialize>(&mut self, name: &'static str, value: &T, style: Style) {
+            let Ok(value) = serde_json::to_value(value) else {
+                return;
+            };
+            let pairs = &mut self.query;
+            let mut push = |name: &str, text: String| pairs.push((encode(name), text));
+            match (style, value) {
+                (_, serde_json::Value::Null) => {}
+                (Style::Form, serde_json::Value::Array(items)) => {
+                    for item in items.into_iter().filter(|i| !i.is_null()) {
+                        push(name, encode(&text_of(item)));
                     }
                 }
-                Ok(serde_json::Value::Null) => {}
-                Ok(other) => self.query.push((name, text_of(other))),
-                Err(_) => {}
+                (Style::Form, serde_json::Value::Object(fields)) => {
+                    for (key, item) in fields.into_iter().filter(|(_, i)| !i.is_null()) {
+                        push(&key, encode(&text_of(item)));
+                    }
+                }
+                (Style::DeepObject, serde_json::Value::Object(fields)) => {
+                    deep_object(name, fields, &mut push);
+                }
+                (style, value) => push(name, joined(value, style)),
+            }
+        }
+        /// A header whose objects are written `k=v,k2=v2` (`simple` style, exploded).
+        pub fn header_in<T: serde::Serialize>(&mut self, name: &'static str, value: &T, style: Style) {
+            match serde_json::to_value(value) {
+                Ok(serde_json::Value::Null) | Err(_) => {}
+                Ok(value) => {
+                    let text = joined(value, style);
+                    let decoded = percent_encoding::percent_decode_str(&text).decode_utf8_lossy().into_owned();
+                    self.headers.push((name, decoded));
+                }
             }
         }
 
@@ -1153,13 +1182,114 @@ pub mod runtime {
     /// One path parameter as one encoded path segment. `.` and `..` are refused: URL parsers
     /// resolve them (even percent-encoded), so no encoding can keep them from changing the path.
     pub fn path_segment<T: serde::Serialize, E>(name: &str, value: &T) -> Result<String, Error<E>> {
-        let text = param_text(value).unwrap_or_default();
+        path_segment_in(name, value, Style::Simple)
+    }
+
+    /// One path parameter in the style the spec gives it (`simple`, `label`, `matrix`), each
+    /// value percent-encoded and the style's delimiters literal.
+    pub fn path_segment_in<T: serde::Serialize, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
+        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        let text = match style {
+            Style::Label | Style::LabelExplode => format!(".{}", joined(value, style)),
+            Style::Matrix | Style::MatrixExplode => matrix(name, value, style == Style::MatrixExplode),
+            _ => joined(value, style),
+        };
         if text.is_empty() || text == "." || text == ".." {
             return Err(Error::InvalidRequest(format!(
                 "path parameter `{name}` is {text:?}, which cannot be sent as a path segment"
             )));
         }
-        Ok(encode(&text))
+        Ok(text)
+    }
+
+    /// How a parameter's value is written (OpenAPI's `style` with `explode`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Style {
+        /// Query and cookie default: lists and objects exploded into pairs.
+        Form,
+        /// `form` with `explode: false`: `name=a,b,c`.
+        FormCompact,
+        SpaceDelimited,
+        PipeDelimited,
+        /// `name[key]=value`.
+        DeepObject,
+        /// Path and header default: `a,b,c`; objects `k,v,k,v`.
+        Simple,
+        /// Objects `k=v,k=v`.
+        SimpleExplode,
+        /// `.a,b,c`.
+        Label,
+        /// `.a.b.c`.
+        LabelExplode,
+        /// `;name=a,b,c`.
+        Matrix,
+        /// `;name=a;name=b`.
+        MatrixExplode,
+    }
+
+    /// A list's items or an object's keys and values, each percent-encoded, joined by the style's
+    /// delimiter; a single value, encoded.
+    fn joined(value: serde_json::Value, style: Style) -> String {
+        let delimiter = match style {
+            Style::SpaceDelimited => "%20",
+            Style::PipeDelimited => "|",
+            Style::LabelExplode => ".",
+            _ => ",",
+        };
+        let explode_objects = matches!(style, Style::SimpleExplode | Style::LabelExplode);
+        match value {
+            serde_json::Value::Array(items) => items
+                .into_iter()
+                .filter(|i| !i.is_null())
+                .map(|i| encode(&text_of(i)))
+                .collect::<Vec<_>>()
+                .join(delimiter),
+            serde_json::Value::Object(fields) => fields
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| {
+                    let (k, v) = (encode(&k), encode(&text_of(v)));
+                    if explode_objects { format!("{k}={v}") } else { format!("{k},{v}") }
+                })
+                .collect::<Vec<_>>()
+                .join(delimiter),
+            other => encode(&text_of(other)),
+        }
+    }
+
+    /// `;name=value`, a list as `;name=a,b` or exploded `;name=a;name=b`, an exploded object as
+    /// `;k=v;k2=v2`.
+    fn matrix(name: &str, value: serde_json::Value, explode: bool) -> String {
+        let name = encode(name);
+        match value {
+            serde_json::Value::Array(items) if explode => items
+                .into_iter()
+                .map(|i| format!(";{name}={}", encode(&text_of(i))))
+                .collect(),
+            serde_json::Value::Object(fields) if explode => fields
+                .into_iter()
+                .map(|(k, v)| format!(";{}={}", encode(&k), encode(&text_of(v))))
+                .collect(),
+            serde_json::Value::Null => String::new(),
+            other => format!(";{name}={}", joined(other, Style::Matrix)),
+        }
+    }
+
+    /// `name[key]=value` for each property, nested objects as `name[a][b]=value`.
+    fn deep_object(name: &str, fields: serde_json::Map<String, serde_json::Value>, push: &mut impl FnMut(&str, String)) {
+        for (key, value) in fields {
+            let name = format!("{name}[{key}]");
+            match value {
+                serde_json::Value::Null => {}
+                serde_json::Value::Object(inner) => deep_object(&name, inner, push),
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        push(&name, encode(&text_of(item)));
+                    }
+                }
+                other => push(&name, encode(&text_of(other))),
+            }
+        }
     }
 
     /// A parameter value as text: strings as they are, numbers and booleans as JSON writes them,
