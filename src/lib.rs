@@ -59,10 +59,11 @@ impl Generated {
 /// Runs the whole pipeline on one document, without touching the file system.
 pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecError> {
     let doc = spec::read(source)?;
-    let lowered = ir::lower(&doc.openapi).map_err(|diagnostics| SpecError {
-        origin: source.origin.clone(),
-        diagnostics: spec::locate_all(&source.text, diagnostics),
-    })?;
+    let lowered =
+        ir::lower(&doc.openapi, doc.json.get("webhooks")).map_err(|diagnostics| SpecError {
+            origin: source.origin.clone(),
+            diagnostics: spec::locate_all(&source.text, diagnostics),
+        })?;
     let emit_options = emit::EmitOptions {
         user_agent: format!(
             "{}/{} (Rust; sdkgen {})",

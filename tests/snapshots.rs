@@ -244,3 +244,9 @@ fn parameter_styles() {
         insta::assert_snapshot!(format!("parameter-styles-{name}"), item(&code, name));
     }
 }
+
+#[test]
+fn webhook_payloads_are_models() {
+    insta::assert_snapshot!(types_module(&generate_code(&fixture("webhooks"))));
+    assert!(notes("webhooks").is_empty());
+}

@@ -15,7 +15,12 @@ pub struct Lowered {
 }
 
 /// Lowers a document; fails with every problem found.
-pub fn lower(doc: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
+/// Lowers a parsed document. `webhooks` is the 3.1 `webhooks` object, which `openapiv3` does
+/// not model: its payloads become models like any other schema.
+pub fn lower(
+    doc: &OpenAPI,
+    webhooks: Option<&serde_json::Value>,
+) -> Result<Lowered, Vec<Diagnostic>> {
     let empty = indexmap::IndexMap::new();
     let components = doc.components.as_ref();
     let mut schemas = Schemas::new(components.map(|c| &c.schemas).unwrap_or(&empty));
@@ -63,6 +68,7 @@ pub fn lower(doc: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
         }
     }
     let error_bodies = std::mem::take(&mut ops.error_bodies);
+    webhook_payloads(ops.schemas, webhooks);
 
     if !schemas.problems.is_empty() {
         return Err(schemas.problems);
@@ -98,6 +104,38 @@ pub fn lower(doc: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
         },
         notes,
     })
+}
+
+/// The request body of each webhook is a payload the API sends to the user's server: a model
+/// the user decodes. Inline payloads are named `<Webhook>Payload`.
+fn webhook_payloads(schemas: &mut Schemas, webhooks: Option<&serde_json::Value>) {
+    let Some(serde_json::Value::Object(webhooks)) = webhooks else {
+        return;
+    };
+    for (name, item) in webhooks {
+        let pointer = join("/webhooks", name);
+        let Ok(item) = serde_json::from_value::<openapiv3::PathItem>(item.clone()) else {
+            schemas.notes.push(Diagnostic::note(
+                pointer,
+                "this webhook is not a path item sdkgen can read; no payload type is made for it",
+            ));
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let Some(ReferenceOr::Item(body)) = &op.request_body else {
+                continue;
+            };
+            for (content_type, media) in &body.content {
+                if let Some(schema) = &media.schema {
+                    let at = join(
+                        &format!("{}/requestBody/content", join(&pointer, method)),
+                        content_type,
+                    );
+                    schemas.lower(schema, &format!("{name} Payload"), &join(&at, "schema"));
+                }
+            }
+        }
+    }
 }
 
 /// The first server's URL, with each `{variable}` set to its default.
