@@ -44,12 +44,28 @@ pub fn lower(
     };
     let mut operations = Vec::new();
     for (path, item) in &doc.paths.paths {
-        let ReferenceOr::Item(item) = item else {
-            ops.schemas.notes.push(Diagnostic::note(
-                join("/paths", path),
-                "path items given by $ref are not supported; this path is left out",
-            ));
-            continue;
+        // A `$ref` to another path's item (`#/paths/~1other`) is that item at this path.
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                let target = reference
+                    .strip_prefix("#/paths/")
+                    .map(|t| t.replace("~1", "/").replace("~0", "~"))
+                    .and_then(|t| doc.paths.paths.get(&t))
+                    .and_then(ReferenceOr::as_item);
+                match target {
+                    Some(item) => item,
+                    None => {
+                        ops.schemas.notes.push(Diagnostic::note(
+                            join(&join("/paths", path), "$ref"),
+                            format!(
+                                "`{reference}` is not a path item sdkgen can find; this path is left out"
+                            ),
+                        ));
+                        continue;
+                    }
+                }
+            }
         };
         let methods = [
             (Method::Get, &item.get),

@@ -43,3 +43,13 @@ async fn request_options_can_send_every_operation_to_one_server() {
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     assert_eq!(targets, ["/gateway/abc", "/status"]);
 }
+
+#[tokio::test]
+async fn a_relative_server_is_on_the_clients_host() {
+    let server = Server::start(vec![ok()]).await;
+    let client = Client::new()
+        .with_base_url(format!("{}/v2", server.base_url))
+        .with_max_retries(0);
+    client.get_relative().await.unwrap();
+    assert_eq!(server.requests()[0].target, "/v3/relative");
+}

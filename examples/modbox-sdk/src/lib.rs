@@ -680,9 +680,11 @@ pub mod runtime {
         /// The full URL, and whether it holds a credential.
         fn url<E>(&self, request: &Request) -> Result<(reqwest::Url, bool), Error<E>> {
             let base_url = match (&self.options.base_url, request.server) {
-                (Some(url), _) => url.as_str(),
-                (None, Some(server)) => server,
-                (None, None) => self.base_url.as_str(),
+                (Some(url), _) => url.clone(),
+                // A relative server (`/v3`) is on the client's host.
+                (None, Some(server)) if server.starts_with('/') => format!("{}{server}", origin(&self.base_url)),
+                (None, Some(server)) => server.to_string(),
+                (None, None) => self.base_url.clone(),
             };
             if base_url.is_empty() {
                 return Err(Error::InvalidRequest(
@@ -1177,6 +1179,15 @@ pub mod runtime {
 
     fn encode(text: &str) -> String {
         percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
+    }
+
+    /// `https://host:port` of a URL: everything before its path.
+    fn origin(url: &str) -> &str {
+        let after_scheme = url.find("://").map_or(0, |i| i + 3);
+        match url[after_scheme..].find('/') {
+            Some(i) => &url[..after_scheme + i],
+            None => url,
+        }
     }
 
     /// One path parameter as one encoded path segment. `.` and `..` are refused: URL parsers
