@@ -302,14 +302,20 @@ pub enum BodyEncoding {
     Bytes,
 }
 
+/// A media type without its parameters, lower case: `Application/JSON; charset=utf-8` →
+/// `application/json`.
+pub fn media_essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
 impl BodyEncoding {
     pub fn of(content_type: &str) -> BodyEncoding {
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let essence = media_essence(content_type);
         if essence == "application/json" || essence.ends_with("+json") {
             BodyEncoding::Json
         } else if essence == "application/x-www-form-urlencoded" {

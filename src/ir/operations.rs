@@ -531,12 +531,7 @@ fn status_name(status: StatusMatch) -> String {
 
 /// `application/json`, `application/problem+json`, `application/json; charset=utf-8`...
 pub fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = super::media_essence(content_type);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 

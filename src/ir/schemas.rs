@@ -65,19 +65,22 @@ impl<'a> Schemas<'a> {
 
     /// Adds a type sdkgen invents (not a schema's), named from `hint`; returns its name.
     pub fn add_type(&mut self, hint: &str, doc: &str, kind: TypeKind) -> String {
-        let name = self.namespace.claim(hint, Case::Camel);
         let docs = Docs {
             summary: Some(doc.to_string()),
             description: None,
         };
-        self.types.insert(
-            name.clone(),
-            TypeDef {
-                name: name.clone(),
-                docs,
-                kind,
-            },
-        );
+        self.insert_type(hint, docs, kind)
+    }
+
+    /// Names a new type from `hint` (unique among all types) and keeps it.
+    fn insert_type(&mut self, hint: &str, docs: Docs, kind: TypeKind) -> String {
+        let name = self.namespace.claim(hint, Case::Camel);
+        let def = TypeDef {
+            name: name.clone(),
+            docs,
+            kind,
+        };
+        self.types.insert(name.clone(), def);
         name
     }
 
@@ -216,16 +219,8 @@ impl<'a> Schemas<'a> {
                 let name = match self.inline_shapes.get(&key) {
                     Some(name) => name.clone(),
                     None => {
-                        let name = self.namespace.claim(hint, Case::Camel);
                         let (kind, docs) = key.clone();
-                        self.types.insert(
-                            name.clone(),
-                            TypeDef {
-                                name: name.clone(),
-                                docs,
-                                kind,
-                            },
-                        );
+                        let name = self.insert_type(hint, docs, kind);
                         self.inline_shapes.insert(key, name.clone());
                         name
                     }

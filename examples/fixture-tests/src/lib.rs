@@ -1,4 +1,18 @@
-//! One module per fixture, each the SDK sdkgen generates for it (see build.rs).
+//! One module per fixture, each the SDK sdkgen generates for it (see build.rs), and the
+//! helper the tests share.
+
+/// Decodes `value` as `T`, and checks that encoding gives back the same JSON.
+pub fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
+    value: serde_json::Value,
+) -> T {
+    let decoded: T = serde_json::from_value(value.clone()).expect("decodes");
+    assert_eq!(
+        serde_json::to_value(&decoded).unwrap(),
+        value,
+        "re-encodes unchanged"
+    );
+    decoded
+}
 
 pub mod unions {
     include!(concat!(env!("OUT_DIR"), "/unions.rs"));

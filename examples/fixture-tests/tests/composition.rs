@@ -3,17 +3,8 @@
 
 use fixture_tests::additional_properties::types::{Closed, Counters, Open};
 use fixture_tests::all_of::types::{FrameNode, FrameNodeType, Labelled};
-use serde_json::{json, Value};
-
-fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) -> T {
-    let decoded: T = serde_json::from_value(value.clone()).expect("decodes");
-    assert_eq!(
-        serde_json::to_value(&decoded).unwrap(),
-        value,
-        "re-encodes unchanged"
-    );
-    decoded
-}
+use fixture_tests::round_trip;
+use serde_json::json;
 
 #[test]
 fn nested_all_of_through_references_is_one_struct() {

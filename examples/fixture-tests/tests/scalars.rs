@@ -1,18 +1,9 @@
 //! Integer enums and `const`, `readOnly`/`writeOnly`, defaults that are never sent unless
 //! set, and empty lists that are sent.
 
+use fixture_tests::round_trip;
 use fixture_tests::scalars_and_directions::types::{Account, Kind, Level, Priority};
-use serde_json::{json, Value};
-
-fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) -> T {
-    let decoded: T = serde_json::from_value(value.clone()).expect("decodes");
-    assert_eq!(
-        serde_json::to_value(&decoded).unwrap(),
-        value,
-        "re-encodes unchanged"
-    );
-    decoded
-}
+use serde_json::json;
 
 #[test]
 fn integer_enums_keep_known_and_unknown_values() {

@@ -1,18 +1,8 @@
 //! `oneOf`/`anyOf` decode as the variant a value was written as, and re-encode unchanged.
 
+use fixture_tests::round_trip;
 use fixture_tests::unions::types::*;
-use serde_json::{json, Value};
-
-/// Decodes `value` as `T`, and checks that encoding gives back the same JSON.
-fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) -> T {
-    let decoded: T = serde_json::from_value(value.clone()).expect("decodes");
-    assert_eq!(
-        serde_json::to_value(&decoded).unwrap(),
-        value,
-        "re-encodes unchanged"
-    );
-    decoded
-}
+use serde_json::json;
 
 #[test]
 fn a_discriminator_picks_the_variant_by_its_mapped_values() {
