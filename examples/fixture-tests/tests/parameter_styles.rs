@@ -56,3 +56,19 @@ async fn path_styles() {
         "/simple/3,4/label/.a,b%2Fc/matrix/;m=x,y/exploded/;me=p;me=q"
     );
 }
+
+#[tokio::test]
+async fn no_operation_id_header_lists_and_cookies() {
+    let server = Server::start(vec![Reply::text(204, "")]).await;
+    let client = Client::new().with_base_url(&server.base_url);
+    let tags = vec!["a".to_string(), "b c".to_string()];
+    // Named from the method and the path's words.
+    client
+        .get_no_operation_id_id(7, Some(&tags), Some("dark; x=1"))
+        .await
+        .unwrap();
+    let sent = &server.requests()[0];
+    assert_eq!(sent.target, "/no-operation-id/7");
+    assert_eq!(sent.header("x-tags"), Some("a,b c"));
+    assert_eq!(sent.header("cookie"), Some("theme=dark%3B%20x%3D1"));
+}

@@ -79,3 +79,14 @@ async fn a_cookie_key_is_sent_as_a_cookie() {
     assert_eq!(sent.header("cookie"), Some("session=s%3D1"));
     assert_eq!(sent.header_count("authorization"), 0);
 }
+
+#[tokio::test]
+async fn basic_credentials_are_sent_as_basic() {
+    let sent = one_call(
+        Client::new("tok").with_basic_auth("ada", "pa:ss"),
+        |c| async move { c.with_basic().await },
+    )
+    .await;
+    // base64("ada:pa:ss")
+    assert_eq!(sent.header("authorization"), Some("Basic YWRhOnBhOnNz"));
+}
