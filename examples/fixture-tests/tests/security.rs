@@ -90,3 +90,32 @@ async fn basic_credentials_are_sent_as_basic() {
     // base64("ada:pa:ss")
     assert_eq!(sent.header("authorization"), Some("Basic YWRhOnBhOnNz"));
 }
+
+#[tokio::test]
+async fn a_redirect_to_another_origin_carries_no_credential_of_any_kind() {
+    let target = Server::start(vec![Reply::text(204, ""), Reply::text(204, "")]).await;
+    let hop =
+        |path: &str| Reply::text(307, "").header("location", &format!("{}{path}", target.base_url));
+    let origin = Server::start(vec![hop("/moved-both"), hop("/moved-cookie")]).await;
+    let client = everything()
+        .with_base_url(&origin.base_url)
+        .with_max_retries(0);
+    client.both().await.unwrap();
+    client.with_session_2().await.unwrap();
+
+    let asked = origin.requests();
+    assert_eq!(asked[0].header("x-api-key"), Some("k-1"));
+    assert_eq!(asked[1].header("cookie"), Some("session=s%3D1"));
+    let followed = target.requests();
+    assert_eq!(followed[0].target, "/moved-both");
+    assert_eq!(followed[1].target, "/moved-cookie");
+    for request in &followed {
+        for secret in ["authorization", "x-api-key", "cookie"] {
+            assert_eq!(
+                request.header_count(secret),
+                0,
+                "{secret} sent to another origin"
+            );
+        }
+    }
+}

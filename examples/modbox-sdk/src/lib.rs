@@ -574,7 +574,7 @@ pub mod runtime {
     impl Core {
         pub fn new(base_url: &str, user_agent: &'static str) -> Self {
             Core {
-                http: reqwest::Client::new(),
+                http: default_http_client(),
                 base_url: base_url.trim_end_matches('/').to_string(),
                 user_agent,
                 bearer: None,
@@ -616,7 +616,7 @@ pub mod runtime {
         /// Sends a request, retrying where it is safe, and returns the final response.
         pub async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
             let (url, hide_url) = self.url(&request)?;
-            let (headers, basic) = self.headers(&request)?;
+            let (headers, basic) = self.headers(&request, true)?;
             let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
             let max_retries = self.options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
             // Statuses are retried only where repeating the request cannot do harm; a connection
@@ -646,7 +646,7 @@ pub mod runtime {
                                 continue;
                             }
                         }
-                        return Ok(Response { inner: response });
+                        return self.follow_to_another_origin(&request, response).await;
                     }
                     Err(e) if e.is_connect() && attempt < max_retries => {
                         tokio::time::sleep(backoff(attempt)).await;
@@ -714,11 +714,42 @@ pub mod runtime {
             Ok((url, hide_url))
         }
 
+        /// Redirects within the origin were followed by the HTTP client; one to another origin
+        /// (host, port or scheme) stops there (see [`default_http_client`]) and is followed here,
+        /// without the credentials: no `Authorization`, no API key in a header or cookie.
+        async fn follow_to_another_origin<E>(&self, request: &Request, mut response: reqwest::Response) -> Result<Response, Error<E>> {
+            let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
+            for _ in 0..MAX_REDIRECTS {
+                let status = response.status().as_u16();
+                let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
+                let (true, Some(location)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location) else {
+                    break;
+                };
+                let Ok(next) = response.url().join(location) else {
+                    break;
+                };
+                // 301-303 turn into a GET without a body, as browsers and reqwest do.
+                let keeps_method = matches!(status, 307 | 308);
+                let method = if keeps_method { request.method.clone() } else { reqwest::Method::GET };
+                let (mut headers, _) = self.headers(request, false)?;
+                if !keeps_method {
+                    headers.remove(reqwest::header::CONTENT_TYPE);
+                }
+                let mut builder = self.http.request(method, next).headers(headers).timeout(timeout);
+                if let (true, Some(body)) = (keeps_method, &request.body) {
+                    builder = builder.body(body.bytes.clone());
+                }
+                response = builder.send().await.map_err(Error::Transport)?;
+            }
+            Ok(Response { inner: response })
+        }
+
         /// The request's headers, and the basic credentials to send (reqwest encodes those).
         #[allow(clippy::type_complexity)]
         fn headers<E>(
             &self,
             request: &Request,
+            credentials: bool,
         ) -> Result<(reqwest::header::HeaderMap, Option<&(String, Secret)>), Error<E>> {
             let mut map = reqwest::header::HeaderMap::new();
             let mut insert = |name: &str, value: &str, secret: bool| insert_header(&mut map, name, value, secret);
@@ -735,7 +766,8 @@ pub mod runtime {
                 .iter()
                 .map(|(name, value)| format!("{name}={}", encode(value)))
                 .collect();
-            for auth in self.credentials_for(request) {
+            let credentials = if credentials { self.credentials_for(request) } else { &[] };
+            for auth in credentials {
                 match auth {
                     Auth::Bearer => {
                         if let Some(token) = &self.bearer {
@@ -1179,6 +1211,26 @@ pub mod runtime {
 
     fn encode(text: &str) -> String {
         percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
+    }
+
+    /// How many redirects one call follows.
+    const MAX_REDIRECTS: usize = 10;
+
+    /// The HTTP client a `Core` starts with: redirects are followed within the origin only, so
+    /// that a redirect to another host never carries the credentials (reqwest itself drops
+    /// `Authorization` then, but not an API key in a header of the spec's choosing).
+    fn default_http_client() -> reqwest::Client {
+        let policy = reqwest::redirect::Policy::custom(|attempt| {
+            let first = attempt.previous().first().map(|u| u.origin());
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error("too many redirects")
+            } else if first.is_some_and(|origin| origin != attempt.url().origin()) {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        reqwest::Client::builder().redirect(policy).build().unwrap_or_default()
     }
 
     /// `https://host:port` of a URL: everything before its path.
