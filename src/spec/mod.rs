@@ -82,7 +82,7 @@ fn check_root(json: &Value) -> Result<(), Vec<Diagnostic>> {
 }
 
 /// Reads the normalised value with `openapiv3`, naming the exact place of a mismatch.
-fn parse(json: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+pub fn parse(json: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     serde_path_to_error::deserialize(json).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         Diagnostic::error(
