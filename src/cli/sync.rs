@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{exit, Outcome};
 use crate::changes::{compare, Report, Surface};
-use crate::output::{write_if_changed, File, WriteOutcome};
+use crate::output::{write_if_changed, WriteOutcome};
 use crate::{spec_file_name, Generated, Source};
 
 /// Diff lines shown per stale file; the rest is counted.
@@ -17,15 +17,21 @@ const DIFF_LINES: usize = 24;
 pub fn check(source: &Source, generated: &Generated, crate_name: &str, out: &Path) -> Outcome {
     let files = generated.crate_files(crate_name, &spec_file_name(&source.origin));
     let mut stale = Vec::new();
+    let mut report = None;
     for file in &files {
         let path = out.join(&file.path);
         match std::fs::read_to_string(&path) {
             Ok(old) if old == file.contents => {}
-            Ok(old) => stale.push(format!(
-                "  stale: {}\n{}",
-                path.display(),
-                short_diff(&old, &file.contents)
-            )),
+            Ok(old) => {
+                if file.path.ends_with("lib.rs") {
+                    report = api_changes(&old, &file.contents);
+                }
+                stale.push(format!(
+                    "  stale: {}\n{}",
+                    path.display(),
+                    short_diff(&old, &file.contents)
+                ));
+            }
             Err(_) => stale.push(format!("  missing: {}", path.display())),
         }
     }
@@ -47,7 +53,7 @@ pub fn check(source: &Source, generated: &Generated, crate_name: &str, out: &Pat
     for entry in stale {
         eprintln!("{entry}");
     }
-    if let Some(report) = api_changes(out, &files) {
+    if let Some(report) = report {
         eprintln!("{report}");
     }
     Err(exit::DRIFT)
@@ -57,7 +63,14 @@ pub fn check(source: &Source, generated: &Generated, crate_name: &str, out: &Pat
 /// against what was there.
 pub fn write(source: &Source, generated: &Generated, crate_name: &str, out: &Path) -> Outcome {
     let files = generated.crate_files(crate_name, &spec_file_name(&source.origin));
-    let report = api_changes(out, &files);
+    // Read before writing: what the API was.
+    let report = files
+        .iter()
+        .find(|f| f.path.ends_with("lib.rs"))
+        .and_then(|new| {
+            let old = std::fs::read_to_string(out.join(&new.path)).ok()?;
+            api_changes(&old, &new.contents)
+        });
     println!(
         "sdkgen: {} → {} ({})",
         source.origin,
@@ -96,15 +109,12 @@ fn summary(generated: &Generated) -> String {
     )
 }
 
-/// The public API changes from the `src/lib.rs` on disk to the new one, when there is an old
-/// one, it differs, and the API moved.
-fn api_changes(out: &Path, files: &[File]) -> Option<Report> {
-    let new = files.iter().find(|f| f.path.ends_with("lib.rs"))?;
-    let old = std::fs::read_to_string(out.join(&new.path)).ok()?;
-    if old == new.contents {
+/// The public API changes from the old `src/lib.rs` to the new one, when the API moved.
+fn api_changes(old: &str, new: &str) -> Option<Report> {
+    if old == new {
         return None;
     }
-    let report = compare(&Surface::of(&old)?, &Surface::of(&new.contents)?);
+    let report = compare(&Surface::of(old)?, &Surface::of(new)?);
     (!report.is_empty()).then_some(report)
 }
 

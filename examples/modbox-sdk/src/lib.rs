@@ -872,18 +872,15 @@ pub mod runtime {
                 (Style::DeepObject, serde_json::Value::Object(fields)) => {
                     deep_object(name, fields, &mut push);
                 }
-                (style, value) => push(name, joined(value, style)),
+                (style, value) => push(name, joined(value, style, encode)),
             }
         }
         /// A header whose objects are written `k=v,k2=v2` (`simple` style, exploded).
         pub fn header_in<T: serde::Serialize>(&mut self, name: &'static str, value: &T, style: Style) {
             match serde_json::to_value(value) {
                 Ok(serde_json::Value::Null) | Err(_) => {}
-                Ok(value) => {
-                    let text = joined(value, style);
-                    let decoded = percent_encoding::percent_decode_str(&text).decode_utf8_lossy().into_owned();
-                    self.headers.push((name, decoded));
-                }
+                // Header values are sent as they are: nothing is percent-encoded.
+                Ok(value) => self.headers.push((name, joined(value, style, str::to_string))),
             }
         }
 
@@ -1253,9 +1250,9 @@ pub mod runtime {
     pub fn path_segment_in<T: serde::Serialize, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
         let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
         let text = match style {
-            Style::Label | Style::LabelExplode => format!(".{}", joined(value, style)),
+            Style::Label | Style::LabelExplode => format!(".{}", joined(value, style, encode)),
             Style::Matrix | Style::MatrixExplode => matrix(name, value, style == Style::MatrixExplode),
-            _ => joined(value, style),
+            _ => joined(value, style, encode),
         };
         if text.is_empty() || text == "." || text == ".." {
             return Err(Error::InvalidRequest(format!(
@@ -1290,9 +1287,9 @@ pub mod runtime {
         MatrixExplode,
     }
 
-    /// A list's items or an object's keys and values, each percent-encoded, joined by the style's
-    /// delimiter; a single value, encoded.
-    fn joined(value: serde_json::Value, style: Style) -> String {
+    /// A list's items or an object's keys and values, each escaped with `escape`, joined by the
+    /// style's delimiter; a single value, escaped.
+    fn joined(value: serde_json::Value, style: Style, escape: fn(&str) -> String) -> String {
         let delimiter = match style {
             Style::SpaceDelimited => "%20",
             Style::PipeDelimited => "|",
@@ -1304,19 +1301,19 @@ pub mod runtime {
             serde_json::Value::Array(items) => items
                 .into_iter()
                 .filter(|i| !i.is_null())
-                .map(|i| encode(&text_of(i)))
+                .map(|i| escape(&text_of(i)))
                 .collect::<Vec<_>>()
                 .join(delimiter),
             serde_json::Value::Object(fields) => fields
                 .into_iter()
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| {
-                    let (k, v) = (encode(&k), encode(&text_of(v)));
+                    let (k, v) = (escape(&k), escape(&text_of(v)));
                     if explode_objects { format!("{k}={v}") } else { format!("{k},{v}") }
                 })
                 .collect::<Vec<_>>()
                 .join(delimiter),
-            other => encode(&text_of(other)),
+            other => escape(&text_of(other)),
         }
     }
 
@@ -1334,7 +1331,7 @@ pub mod runtime {
                 .map(|(k, v)| format!(";{}={}", encode(&k), encode(&text_of(v))))
                 .collect(),
             serde_json::Value::Null => String::new(),
-            other => format!(";{name}={}", joined(other, Style::Matrix)),
+            other => format!(";{name}={}", joined(other, Style::Matrix, encode)),
         }
     }
 
