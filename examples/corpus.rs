@@ -162,6 +162,7 @@ fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outc
             let options = Options {
                 crate_name: name,
                 extra_derives: Vec::new(),
+                tag_features: true,
             };
             let result = std::panic::catch_unwind(|| sdkgen::generate(&source, &options));
             let _ = tx.send(result);

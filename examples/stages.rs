@@ -74,6 +74,7 @@ fn stages(text: &str) -> [Duration; 8] {
     let options = emit::EmitOptions {
         user_agent: "bench/1".into(),
         extra_derives: Vec::new(),
+        tag_features: true,
     };
     let tokens = emit::emit(&lowered.api, &options);
     lap(5, t);

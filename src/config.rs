@@ -101,6 +101,7 @@ impl Config {
         let options = Options {
             crate_name,
             extra_derives: self.extra_derives.clone(),
+            tag_features: false,
         };
         crate::generate(&source, &options).map_err(Error::Spec)
     }

@@ -32,6 +32,9 @@ pub struct Options {
     pub crate_name: String,
     /// Extra derives for every model, e.g. `"Eq"` or `"schemars::JsonSchema"`.
     pub extra_derives: Vec<String>,
+    /// Gate operations and models behind a cargo feature per OpenAPI tag (see
+    /// [`emit::EmitOptions::tag_features`]); for a standalone crate, not for `include!`.
+    pub tag_features: bool,
 }
 
 /// A generated SDK, in memory.
@@ -72,6 +75,7 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
             env!("CARGO_PKG_VERSION")
         ),
         extra_derives: options.extra_derives.clone(),
+        tag_features: options.tag_features,
     };
     let tokens = emit::emit(&lowered.api, &emit_options);
     let spec_name = spec_file_name(&source.origin);

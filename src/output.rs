@@ -141,7 +141,7 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &str) -> 
     let description = format!("Rust client for {}", api.title)
         .replace('\\', "")
         .replace('"', "'");
-    let fill = |template: &str| {
+    let fill = |template: &str, features: &str| {
         template
             .replace("{{sdkgen_version}}", env!("CARGO_PKG_VERSION"))
             .replace("{{spec}}", spec_name)
@@ -154,6 +154,7 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &str) -> 
             .replace("{{operations}}", &api.operations.len().to_string())
             .replace("{{types}}", &api.types.len().to_string())
             .replace("{{constructor}}", constructor)
+            .replace("{{features}}", features)
             .replace(
                 "{{base_url}}",
                 api.base_url
@@ -164,17 +165,56 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &str) -> 
     vec![
         File {
             path: "Cargo.toml".into(),
-            contents: fill(CARGO_TOML),
+            contents: fill(CARGO_TOML, &cargo_features(api)),
         },
         File {
             path: "README.md".into(),
-            contents: fill(README),
+            contents: fill(README, &readme_features(api, crate_name)),
         },
         File {
             path: PathBuf::from("src").join("lib.rs"),
             contents: code.to_string(),
         },
     ]
+}
+
+/// The `[features]` table: one feature per OpenAPI tag, all on by default.
+fn cargo_features(api: &Api) -> String {
+    if api.features.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = api
+        .features
+        .iter()
+        .map(|f| format!("\"{}\"", f.name))
+        .collect();
+    let mut out = String::from(
+        "\n# One feature per OpenAPI tag: its operations and the models they use.\n[features]\n",
+    );
+    out.push_str(&format!("default = [{}]\n", names.join(", ")));
+    for f in &api.features {
+        out.push_str(&format!("{} = []\n", f.name));
+    }
+    out
+}
+
+/// The README's section on tag features, with the feature of each tag.
+fn readme_features(api: &Api, crate_name: &str) -> String {
+    let Some(first) = api.features.first() else {
+        return String::new();
+    };
+    let mut out = format!(
+        "\n## Features\n\nEach OpenAPI tag is a cargo feature, all on by default. To compile only the\n\
+         operations you call (and the models they use), turn the defaults off:\n\n\
+         ```toml\n{crate_name} = {{ path = \"...\", default-features = false, features = [\"{}\"] }}\n```\n\n\
+         | feature | tag |\n|---|---|\n",
+        first.name
+    );
+    for f in &api.features {
+        let tag = f.tag.replace('|', "\\|").replace('\n', " ");
+        out.push_str(&format!("| `{}` | {} |\n", f.name, tag));
+    }
+    out
 }
 
 /// The API's version if it is a semantic version, else `0.1.0`.

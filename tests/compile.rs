@@ -96,3 +96,78 @@ fn generated_crates_are_clippy_clean() {
         String::from_utf8_lossy(&doc.stderr)
     );
 }
+
+/// Cargo features per OpenAPI tag: a user who turns the defaults off and enables one tag gets
+/// that tag's operations and models, builds clippy-clean, and cannot call another tag's
+/// operation; the crate with no tag enabled still builds.
+#[test]
+fn tag_features_compile_only_the_enabled_tags() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scratch = root.join("target/sdk-compile");
+    let workspace = scratch.join("features");
+    let _ = std::fs::remove_dir_all(&workspace);
+    std::fs::create_dir_all(workspace.join("user/src")).unwrap();
+    generate_into(&workspace, &root.join("tests/fixtures/tags.yaml"), "shop");
+    std::fs::write(
+        workspace.join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\"shop\", \"user\"]\n",
+    )
+    .unwrap();
+    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+    std::fs::write(
+        workspace.join("user/Cargo.toml"),
+        "[package]\nname = \"user\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n\
+         shop = { path = \"../shop\", default-features = false, features = [\"pets\"] }\n",
+    )
+    .unwrap();
+    let user_code = |extra: &str| {
+        format!(
+            "pub async fn run(client: &shop::Client) -> Result<(), shop::Error> {{\n\
+             let pets: Vec<shop::types::Pet> = client.list_pets().await?;\n\
+             let _ = (pets, client.order_pet(1).await?, client.health().await?);\n\
+             let _ = shop::types::Coupon::default();\n\
+             {extra}\n    Ok(())\n}}\n"
+        )
+    };
+    let cargo = |args: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(args)
+            .current_dir(&workspace)
+            .env("CARGO_TARGET_DIR", scratch.join("target"))
+            .output()
+            .unwrap()
+    };
+
+    std::fs::write(workspace.join("user/src/lib.rs"), user_code("")).unwrap();
+    let out = cargo(&["clippy", "--workspace", "--quiet", "--", "-D", "warnings"]);
+    assert!(
+        out.status.success(),
+        "one tag enabled:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = cargo(&[
+        "clippy",
+        "-p",
+        "shop",
+        "--no-default-features",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    assert!(
+        out.status.success(),
+        "no tag enabled:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let other_tag = "let _ = client.place_order(&shop::types::Order { pet: shop::types::Pet { name: String::new(), kind: shop::types::PetKind::Cat }, note: None }).await?;";
+    std::fs::write(workspace.join("user/src/lib.rs"), user_code(other_tag)).unwrap();
+    let out = cargo(&["check", "-p", "user", "--quiet"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("no method named `place_order`"),
+        "another tag's operation must be left out:\n{stderr}"
+    );
+}

@@ -14,6 +14,7 @@ fn generate_code(src: &Source) -> String {
     let options = Options {
         crate_name: "fixture".into(),
         extra_derives: Vec::new(),
+        tag_features: true,
     };
     generate(src, &options)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -145,6 +146,7 @@ fn notes(name: &str) -> Vec<String> {
     let options = Options {
         crate_name: "fixture".into(),
         extra_derives: Vec::new(),
+        tag_features: true,
     };
     generate(&fixture(name), &options)
         .unwrap()
@@ -249,4 +251,44 @@ fn parameter_styles() {
 fn webhook_payloads_are_models() {
     insta::assert_snapshot!(types_module(&generate_code(&fixture("webhooks"))));
     assert!(notes("webhooks").is_empty());
+}
+
+/// A feature per tag in `Cargo.toml` and the README, and the gates on operations, models and
+/// error bodies: a model two tags use is on with either, one no operation names is never gated.
+#[test]
+fn tag_features() {
+    let options = Options {
+        crate_name: "shop".into(),
+        extra_derives: Vec::new(),
+        tag_features: true,
+    };
+    let generated = generate(&fixture("tags"), &options).unwrap();
+    let files = generated.crate_files("shop", "tags.yaml");
+    let manifest = &files
+        .iter()
+        .find(|f| f.path.ends_with("Cargo.toml"))
+        .unwrap()
+        .contents;
+    let features = &manifest[manifest.find("# One feature per").unwrap()..];
+    insta::assert_snapshot!("tags-cargo-features", features);
+    let gates: Vec<String> = [
+        "ErrorBody",
+        "list_pets",
+        "order_pet",
+        "health",
+        "Pet",
+        "Coupon",
+    ]
+    .iter()
+    .map(|name| {
+        let item = item(&generated.code, name);
+        let cfg = item
+            .lines()
+            .find(|l| l.contains("#[cfg("))
+            .map(str::trim)
+            .unwrap_or("(always)");
+        format!("{name}: {cfg}")
+    })
+    .collect();
+    insta::assert_snapshot!("tags-gates", gates.join("\n"));
 }

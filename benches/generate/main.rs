@@ -52,6 +52,7 @@ fn generate(bencher: divan::Bencher, name: &str) {
     let options = Options {
         crate_name: "bench".into(),
         extra_derives: Vec::new(),
+        tag_features: true,
     };
     bencher.bench(|| sdkgen::generate(&source, &options).expect("generates"));
 }

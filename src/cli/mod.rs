@@ -167,6 +167,8 @@ fn generate_reporting(source: &Source, crate_name: &str) -> Result<Generated, u8
     let options = Options {
         crate_name: crate_name.to_string(),
         extra_derives: Vec::new(),
+        // The CLI writes a crate of its own, whose Cargo.toml declares a feature per tag.
+        tag_features: true,
     };
     let generated = generate(source, &options).map_err(|e| {
         eprintln!("{e}");

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, ty_tokens, EmitOptions, Scope};
+use super::{doc_attrs, gate_attr, ty_tokens, EmitOptions, Scope};
 use crate::ir::{
     Api, AuthKind, BodyEncoding, Docs, Operation, Param, ParamLocation, RequestBody, StatusMatch,
     Success, Ty, TypeKind,
@@ -15,14 +15,15 @@ pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
     let has_bearer = api.auth.iter().any(|a| a.kind == AuthKind::Bearer);
     let constructor = constructor(has_bearer, &base_url);
     let credentials = credential_setters(api, has_bearer);
-    let operations = api.operations.iter().map(|op| operation(api, op));
+    let operations = api.operations.iter().map(|op| operation(api, op, options));
     let allows = super::generated_allows();
     let error_variants = api.error_bodies.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
         let ty = ty_tokens(&e.ty, Scope::Root);
+        let cfg = gate_attr(&e.gate, options);
         // Boxed, so that `Result<T, Error>` stays small whatever the schema's size (clippy's
         // `result_large_err` fires on users' functions otherwise).
-        quote!(#variant(::std::boxed::Box<#ty>),)
+        quote!(#cfg #variant(::std::boxed::Box<#ty>),)
     });
     let api_docs = doc_attrs(
         &Docs {
@@ -177,7 +178,7 @@ fn credential_setters(api: &Api, has_bearer: bool) -> TokenStream {
     out
 }
 
-fn operation(api: &Api, op: &Operation) -> TokenStream {
+fn operation(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
     let name = format_ident!("{}", op.name);
     let mut extra = vec![format!("`{} {}`", op.method.as_str(), op.path)];
     if let Some(server) = &op.server {
@@ -267,7 +268,9 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     };
     let error_arms = error_arms(api, op);
     let request_mut = (!statements.is_empty()).then(|| quote!(mut));
+    let cfg = gate_attr(&op.gate, options);
     quote! {
+        #cfg
         #docs
         pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#ok_ty, Error> {
             let #request_mut request = runtime::Request::new(::reqwest::Method::#method, #path, &[#(#auth),*]);

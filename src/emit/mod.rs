@@ -8,7 +8,7 @@ mod unions;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Docs, Ty};
+use crate::ir::{Api, Docs, Gate, Ty};
 
 /// What the emitted code needs to know besides the API.
 #[derive(Debug, Clone)]
@@ -17,6 +17,10 @@ pub struct EmitOptions {
     pub user_agent: String,
     /// Extra derives for every generated model (`Eq`, `Hash`, a schema derive...).
     pub extra_derives: Vec<String>,
+    /// Gate operations and models behind their tags' cargo features (`#[cfg(feature)]`): for
+    /// a crate of its own, whose `Cargo.toml` declares the features. Off for `include!`,
+    /// where the features would be the including crate's.
+    pub tag_features: bool,
 }
 
 /// The SDK's items: models in `types`, the client, the error body enum. The runtime module is
@@ -45,6 +49,17 @@ pub(crate) fn generated_allows() -> TokenStream {
             clippy::doc_overindented_list_items,
             clippy::tabs_in_doc_comments
         )]
+    }
+}
+
+/// `#[cfg(any(feature = ...))]` for an item only some tags need; nothing for the rest.
+pub(crate) fn gate_attr(gate: &Gate, options: &EmitOptions) -> TokenStream {
+    if !options.tag_features || gate.is_empty() {
+        return TokenStream::new();
+    }
+    match gate.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        _ => quote!(#[cfg(any(#(feature = #gate),*))]),
     }
 }
 

@@ -5,10 +5,10 @@ use quote::{format_ident, quote};
 
 use std::collections::HashMap;
 
-use super::{doc_attrs, ty_tokens, unions, EmitOptions, Scope};
+use super::{doc_attrs, gate_attr, ty_tokens, unions, EmitOptions, Scope};
 use crate::ir::{
-    Api, EnumValue, Field, IntValue, Presence, StatusMatch, StatusVariant, Struct, Success, Ty,
-    TypeDef, TypeKind,
+    Api, EnumValue, Field, Gate, IntValue, Presence, StatusMatch, StatusVariant, Struct, Success,
+    Ty, TypeDef, TypeKind,
 };
 
 pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
@@ -22,12 +22,26 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
         .iter()
         .map(|t| (t.name.as_str(), &t.kind))
         .collect();
-    let items = api.types.iter().map(|t| emit_type(t, &kinds, &extra));
+    let items = api
+        .types
+        .iter()
+        .map(|t| emit_type(t, &kinds, &extra, options));
+    let gates: HashMap<&str, &Gate> = api
+        .types
+        .iter()
+        .map(|t| (t.name.as_str(), &t.gate))
+        .collect();
     let parts = api
         .part_types
         .iter()
         .filter_map(|name| match kinds.get(name.as_str()) {
-            Some(TypeKind::Struct(s)) => Some(emit_parts(name, s)),
+            Some(TypeKind::Struct(s)) => {
+                let cfg = gates
+                    .get(name.as_str())
+                    .map(|g| gate_attr(g, options))
+                    .unwrap_or_default();
+                Some(emit_parts(name, s, &cfg))
+            }
             _ => None,
         });
     let allows = super::generated_allows();
@@ -41,22 +55,29 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn emit_type(t: &TypeDef, kinds: &HashMap<&str, &TypeKind>, extra: &[TokenStream]) -> TokenStream {
+fn emit_type(
+    t: &TypeDef,
+    kinds: &HashMap<&str, &TypeKind>,
+    extra: &[TokenStream],
+    options: &EmitOptions,
+) -> TokenStream {
     let name = format_ident!("{}", t.name);
     let docs = doc_attrs(&t.docs, &[]);
+    let cfg = gate_attr(&t.gate, options);
+    let cfg = &cfg;
     match &t.kind {
-        TypeKind::Struct(s) => emit_struct(&name, docs, s, extra),
-        TypeKind::StringEnum(values) => emit_string_enum(&name, docs, values, extra),
-        TypeKind::IntEnum(values) => emit_int_enum(&name, docs, values, extra),
+        TypeKind::Struct(s) => emit_struct(&name, docs, cfg, s, extra),
+        TypeKind::StringEnum(values) => emit_string_enum(&name, docs, cfg, values, extra),
+        TypeKind::IntEnum(values) => emit_int_enum(&name, docs, cfg, values, extra),
         TypeKind::Untagged(variants) => {
             let known = unions::known_keys(variants, kinds);
-            unions::emit_untagged(&name, docs, variants, &known, extra)
+            unions::emit_untagged(&name, docs, cfg, variants, &known, extra)
         }
-        TypeKind::Tagged(tagged) => unions::emit_tagged(&name, docs, tagged, extra),
-        TypeKind::Statuses(variants) => emit_statuses(&name, docs, variants),
+        TypeKind::Tagged(tagged) => unions::emit_tagged(&name, docs, cfg, tagged, extra),
+        TypeKind::Statuses(variants) => emit_statuses(&name, docs, cfg, variants),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, Scope::Types);
-            quote! { #docs pub type #name = #ty; }
+            quote! { #cfg #docs pub type #name = #ty; }
         }
     }
 }
@@ -64,6 +85,7 @@ fn emit_type(t: &TypeDef, kinds: &HashMap<&str, &TypeKind>, extra: &[TokenStream
 fn emit_struct(
     name: &proc_macro2::Ident,
     docs: TokenStream,
+    cfg: &TokenStream,
     s: &Struct,
     extra: &[TokenStream],
 ) -> TokenStream {
@@ -81,6 +103,7 @@ fn emit_struct(
         }
     });
     quote! {
+        #cfg
         #docs
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
         pub struct #name {
@@ -124,42 +147,73 @@ fn emit_field(f: &Field) -> TokenStream {
 fn emit_string_enum(
     name: &proc_macro2::Ident,
     docs: TokenStream,
+    cfg: &TokenStream,
     values: &[EnumValue],
     extra: &[TokenStream],
 ) -> TokenStream {
-    let variants = values.iter().map(|v| {
-        let ident = format_ident!("{}", v.name);
-        let wire = &v.wire;
-        quote! { #[serde(rename = #wire)] #ident, }
-    });
-    let arms = values.iter().map(|v| {
+    let variants = values.iter().map(|v| format_ident!("{}", v.name));
+    let to_wire = values.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
         let wire = &v.wire;
         quote! { #name::#ident => #wire, }
     });
+    let from_wire = values.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let wire = &v.wire;
+        quote! { #wire => #name::#ident, }
+    });
+    // Serde impls by hand: a derive with an `#[serde(untagged)]` catch-all buffers every value
+    // and tries each variant in turn, which is several times the code (and rustc time) of
+    // one string match.
     quote! {
+        #cfg
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord #(, #extra)*)]
         pub enum #name {
-            #(#variants)*
+            #(#variants,)*
             /// A value this SDK does not know (a newer server's), kept as it was sent.
-            #[serde(untagged)]
             Unknown(::std::string::String),
         }
 
+        #cfg
         impl #name {
             /// The value as it is sent.
             pub fn as_str(&self) -> &str {
                 match self {
-                    #(#arms)*
+                    #(#to_wire)*
                     #name::Unknown(value) => value,
                 }
             }
         }
 
+        #cfg
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => #name::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        #cfg
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        #cfg
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                super::runtime::string_enum(deserializer)
             }
         }
     }
@@ -168,6 +222,7 @@ fn emit_string_enum(
 fn emit_int_enum(
     name: &proc_macro2::Ident,
     docs: TokenStream,
+    cfg: &TokenStream,
     values: &[IntValue],
     extra: &[TokenStream],
 ) -> TokenStream {
@@ -187,6 +242,7 @@ fn emit_int_enum(
         quote! { #value => #name::#ident, }
     });
     quote! {
+        #cfg
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord #(, #extra)*)]
         pub enum #name {
@@ -195,6 +251,7 @@ fn emit_int_enum(
             Unknown(i64),
         }
 
+        #cfg
         impl #name {
             /// The value as it is sent.
             pub fn value(self) -> i64 {
@@ -205,6 +262,7 @@ fn emit_int_enum(
             }
         }
 
+        #cfg
         impl ::std::convert::From<i64> for #name {
             fn from(value: i64) -> Self {
                 match value {
@@ -214,12 +272,14 @@ fn emit_int_enum(
             }
         }
 
+        #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 <i64 as ::serde::Deserialize>::deserialize(deserializer).map(#name::from)
@@ -231,7 +291,7 @@ fn emit_int_enum(
 /// How a model sent as a form or `multipart/form-data` writes its parts: files (a
 /// `format: binary` property, alone, optional or in a list) as file parts, every other
 /// property as a value.
-fn emit_parts(name: &str, s: &Struct) -> TokenStream {
+fn emit_parts(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
     let ident = format_ident!("{}", name);
     let parts = s.fields.iter().map(|f| {
         let field = format_ident!("{}", f.name);
@@ -256,6 +316,7 @@ fn emit_parts(name: &str, s: &Struct) -> TokenStream {
         }
     });
     quote! {
+        #cfg
         impl super::runtime::ToParts for #ident {
             fn write_parts(&self, parts: &mut super::runtime::Parts) {
                 #(#parts)*
@@ -269,6 +330,7 @@ fn emit_parts(name: &str, s: &Struct) -> TokenStream {
 fn emit_statuses(
     name: &proc_macro2::Ident,
     docs: TokenStream,
+    cfg: &TokenStream,
     variants: &[StatusVariant],
 ) -> TokenStream {
     let variants = variants.iter().map(|v| {
@@ -290,6 +352,7 @@ fn emit_statuses(
         quote! { #[doc = #doc] #ident #body, }
     });
     quote! {
+        #cfg
         #docs
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {

@@ -17,6 +17,7 @@ use crate::ir::{Tagged, Ty, TypeKind, Variant};
 pub fn emit_tagged(
     name: &Ident,
     docs: TokenStream,
+    cfg: &TokenStream,
     t: &Tagged,
     extra: &[TokenStream],
 ) -> TokenStream {
@@ -49,6 +50,7 @@ pub fn emit_tagged(
         " A `{property}` this SDK does not know (a newer server's): the value as it was sent."
     );
     quote! {
+        #cfg
         #docs
         #[derive(Debug, Clone, PartialEq #(, #extra)*)]
         pub enum #name {
@@ -57,6 +59,7 @@ pub fn emit_tagged(
             #other(::serde_json::Value),
         }
 
+        #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 match self {
@@ -66,6 +69,7 @@ pub fn emit_tagged(
             }
         }
 
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -101,6 +105,7 @@ pub fn known_keys(
 pub fn emit_untagged(
     name: &Ident,
     docs: TokenStream,
+    cfg: &TokenStream,
     variants: &[Variant],
     known: &[Option<Vec<String>>],
     extra: &[TokenStream],
@@ -113,6 +118,7 @@ pub fn emit_untagged(
     // One object variant at most: serde's first-that-decodes is right, and cheaper to build.
     if known.iter().filter(|k| k.is_some()).count() < 2 {
         return quote! {
+            #cfg
             #docs
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
             #[serde(untagged)]
@@ -132,6 +138,7 @@ pub fn emit_untagged(
     });
     let mismatch = format!("the value matches none of `{name}`'s variants");
     quote! {
+        #cfg
         #docs
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize #(, #extra)*)]
         #[serde(untagged)]
@@ -139,6 +146,7 @@ pub fn emit_untagged(
             #(#members)*
         }
 
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;

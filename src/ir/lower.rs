@@ -105,21 +105,21 @@ pub fn lower(
     part_types.sort();
     part_types.dedup();
 
-    Ok(Lowered {
-        api: Api {
-            title: doc.info.title.clone(),
-            version: doc.info.version.clone(),
-            description: doc.info.description.clone(),
-            base_url: base_url(doc),
-            types,
-            operations,
-            auth,
-            error_bodies,
-            uses: schemas.uses,
-            part_types,
-        },
-        notes,
-    })
+    let mut api = Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        base_url: base_url(doc),
+        types,
+        operations,
+        auth,
+        error_bodies,
+        uses: schemas.uses,
+        part_types,
+        features: Vec::new(),
+    };
+    super::features::assign(&mut api);
+    Ok(Lowered { api, notes })
 }
 
 /// The request body of each webhook is a payload the API sends to the user's server: a model

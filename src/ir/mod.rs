@@ -2,10 +2,12 @@
 //! `openapiv3`, with every Rust name already claimed, so emission makes no decisions.
 
 mod compose;
+mod features;
 mod lower;
 mod operations;
 mod schemas;
 
+pub use features::{Gate, TagFeature};
 pub use lower::lower;
 
 /// A whole API, ready to emit.
@@ -27,6 +29,8 @@ pub struct Api {
     /// Types sent as form or `multipart/form-data` bodies: each gets the code that writes its
     /// parts.
     pub part_types: Vec<String>,
+    /// A cargo feature per OpenAPI tag, in the order tags first appear.
+    pub features: Vec<TagFeature>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -72,6 +76,8 @@ pub struct TypeDef {
     pub name: String,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// The tag features that need this type (empty: always compiled).
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -198,6 +204,10 @@ pub struct Operation {
     /// The operation's own server (its `servers`, or its path's), variables at their defaults,
     /// when it has one; otherwise the client's base URL.
     pub server: Option<String>,
+    /// The operation's OpenAPI tags.
+    pub tags: Vec<String>,
+    /// The tag features that turn it on (empty: always compiled).
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,6 +385,8 @@ pub enum StatusMatch {
 pub struct ErrorBody {
     pub variant: String,
     pub ty: Ty,
+    /// The tag features of the operations that can answer with it (empty: always compiled).
+    pub gate: Gate,
 }
 
 #[derive(Debug, Clone, PartialEq)]

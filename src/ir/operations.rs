@@ -8,8 +8,9 @@ use openapiv3::{
 
 use super::schemas::{Lowered, Schemas};
 use super::{
-    AuthKind, AuthScheme, BodyEncoding, Docs, ErrorBody, ErrorResponse, Method, Operation, Param,
-    ParamLocation, ParamStyle, RequestBody, StatusMatch, StatusVariant, Success, Ty, TypeKind,
+    AuthKind, AuthScheme, BodyEncoding, Docs, ErrorBody, ErrorResponse, Gate, Method, Operation,
+    Param, ParamLocation, ParamStyle, RequestBody, StatusMatch, StatusVariant, Success, Ty,
+    TypeKind,
 };
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
@@ -154,6 +155,8 @@ impl<'s, 'a> Operations<'s, 'a> {
                 errors: errors.clone(),
                 auth: auth.clone(),
                 server: server.clone(),
+                tags: op.tags.clone(),
+                gate: Gate::new(),
             });
         }
         out
@@ -455,7 +458,11 @@ impl<'s, 'a> Operations<'s, 'a> {
             names.claim(&e.variant, Case::Camel);
         }
         let variant = names.claim(&super::schemas::variant_name(&ty), Case::Camel);
-        self.error_bodies.push(ErrorBody { variant, ty });
+        self.error_bodies.push(ErrorBody {
+            variant,
+            ty,
+            gate: Gate::new(),
+        });
         self.error_bodies.len() - 1
     }
 

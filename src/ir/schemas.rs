@@ -10,7 +10,7 @@ use openapiv3::{
 };
 
 use super::{
-    Docs, EnumValue, Field, IntValue, Presence, Struct, Tagged, TaggedVariant, Ty, TypeDef,
+    Docs, EnumValue, Field, Gate, IntValue, Presence, Struct, Tagged, TaggedVariant, Ty, TypeDef,
     TypeKind, Uses, Variant,
 };
 use crate::diagnostics::{join, Diagnostic};
@@ -79,6 +79,7 @@ impl<'a> Schemas<'a> {
             name: name.clone(),
             docs,
             kind,
+            gate: Gate::new(),
         };
         self.types.insert(name.clone(), def);
         name
@@ -116,8 +117,15 @@ impl<'a> Schemas<'a> {
             if docs.summary.is_none() && docs.description.is_none() {
                 docs.summary = Some(format!("The `{key}` schema."));
             }
-            self.types
-                .insert(name.clone(), TypeDef { name, docs, kind });
+            self.types.insert(
+                name.clone(),
+                TypeDef {
+                    name,
+                    docs,
+                    kind,
+                    gate: Gate::new(),
+                },
+            );
         }
     }
 

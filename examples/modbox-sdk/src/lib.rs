@@ -1404,6 +1404,22 @@ pub mod runtime {
         full.mul_f64(fraction)
     }
 
+    /// Decodes a string enum: a value it knows becomes its variant, any other string `Unknown`.
+    /// One generic visitor here keeps each generated enum's `Deserialize` to a single call.
+    pub fn string_enum<'de, D: serde::Deserializer<'de>, T: for<'a> From<&'a str>>(deserializer: D) -> Result<T, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                Ok(T::from(value))
+            }
+        }
+        deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+    }
+
     /// Decodes one variant of a union from the JSON value already read; an error names the field.
     pub fn decode_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: &serde_json::Value) -> Result<T, E> {
         serde_path_to_error::deserialize(value).map_err(|e| E::custom(format_args!("{}: {}", e.path(), e.inner())))

@@ -1,0 +1,246 @@
+//! Cargo features per OpenAPI tag: which operations, models and error bodies each tag needs,
+//! so a user of three endpoints of a large API compiles three.
+//!
+//! An operation is gated by its tags (on when any of them is). A type is gated by the union
+//! of the gates of every operation that reaches it through fields, variants and aliases; a
+//! type that an untagged operation reaches, or that no operation reaches (a model the user
+//! may build by hand, a webhook payload), is never gated.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use heck::ToKebabCase;
+
+use super::{Api, Operation, Success, Ty, TypeKind};
+
+/// One cargo feature: its name in `Cargo.toml` and the tag it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagFeature {
+    pub name: String,
+    pub tag: String,
+}
+
+/// When an item is compiled: always (empty), or when any of these features is on.
+pub type Gate = Vec<String>;
+
+/// Names a feature per tag and sets the gate of every operation, type and error body.
+pub fn assign(api: &mut Api) {
+    let tags: Vec<Vec<String>> = api.operations.iter().map(|op| op.tags.clone()).collect();
+    let features = feature_names(&tags);
+    let by_tag: HashMap<&str, &str> = features
+        .iter()
+        .map(|f| (f.tag.as_str(), f.name.as_str()))
+        .collect();
+    let op_gates: Vec<Option<BTreeSet<String>>> = tags
+        .iter()
+        .map(|tags| {
+            let gate: BTreeSet<String> = tags
+                .iter()
+                .filter_map(|t| by_tag.get(t.as_str()).map(|f| f.to_string()))
+                .collect();
+            (!gate.is_empty()).then_some(gate)
+        })
+        .collect();
+
+    let edges = type_edges(api);
+    // `None`: always compiled. Absent from the map: no operation reaches it (yet).
+    let mut type_gates: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
+    for (op, gate) in api.operations.iter().zip(&op_gates) {
+        let roots = op_roots(op, api);
+        spread(&edges, roots, gate, &mut type_gates);
+    }
+    let unreached: Vec<String> = api
+        .types
+        .iter()
+        .filter(|t| !type_gates.contains_key(&t.name))
+        .map(|t| t.name.clone())
+        .collect();
+    spread(&edges, unreached, &None, &mut type_gates);
+
+    let mut body_gates: Vec<Option<BTreeSet<String>>> =
+        vec![Some(BTreeSet::new()); api.error_bodies.len()];
+    for (op, gate) in api.operations.iter().zip(&op_gates) {
+        for error in &op.errors {
+            widen(&mut body_gates[error.body], gate);
+        }
+    }
+
+    let to_gate = |g: &Option<BTreeSet<String>>| -> Gate {
+        g.as_ref()
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
+    };
+    for (op, gate) in api.operations.iter_mut().zip(&op_gates) {
+        op.gate = to_gate(gate);
+    }
+    for t in &mut api.types {
+        t.gate = type_gates.get(&t.name).map(to_gate).unwrap_or_default();
+    }
+    for (body, gate) in api.error_bodies.iter_mut().zip(&body_gates) {
+        // A body no operation names (none today) stays ungated.
+        body.gate = match gate {
+            Some(set) if set.is_empty() => Gate::new(),
+            other => to_gate(other),
+        };
+    }
+    api.features = features;
+}
+
+/// A valid, distinct cargo feature name per tag, in the order tags first appear.
+fn feature_names(tags: &[Vec<String>]) -> Vec<TagFeature> {
+    let mut seen_tags = BTreeSet::new();
+    let mut taken = BTreeSet::new();
+    let mut out = Vec::new();
+    for tag in tags.iter().flatten() {
+        // An empty tag (modbox's `''`) groups nothing: its operations stay ungated.
+        if tag.trim().is_empty() || !seen_tags.insert(tag.as_str()) {
+            continue;
+        }
+        // Cargo allows ASCII letters, digits, `_`, `-` and `+`; keep it to the first three.
+        let kebab: String = tag
+            .to_kebab_case()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let mut base = kebab.trim_matches('-').to_string();
+        if base.is_empty() || base == "default" {
+            base = format!("tag-{base}").trim_end_matches('-').to_string();
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        out.push(TagFeature {
+            name,
+            tag: tag.clone(),
+        });
+    }
+    // Listed by name in Cargo.toml and the README; the names were given in order of appearance
+    // so that `-2` suffixes go to the later tag.
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// The named types each type mentions.
+fn type_edges(api: &Api) -> HashMap<&str, Vec<&str>> {
+    let mut edges = HashMap::new();
+    for t in &api.types {
+        let mut out = Vec::new();
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    named(&f.ty, &mut out);
+                }
+                if let Some((_, ty)) = &s.additional {
+                    named(ty, &mut out);
+                }
+            }
+            TypeKind::Untagged(variants) => variants.iter().for_each(|v| named(&v.ty, &mut out)),
+            TypeKind::Tagged(tagged) => tagged.variants.iter().for_each(|v| named(&v.ty, &mut out)),
+            TypeKind::Statuses(variants) => variants
+                .iter()
+                .for_each(|v| success_named(&v.body, &mut out)),
+            TypeKind::Alias(ty) => named(ty, &mut out),
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
+        }
+        edges.insert(t.name.as_str(), out);
+    }
+    edges
+}
+
+/// The types an operation names itself: parameters, body, answer and error bodies.
+fn op_roots(op: &Operation, api: &Api) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in &op.params {
+        named(&p.ty, &mut out);
+    }
+    if let Some(body) = &op.body {
+        named(&body.ty, &mut out);
+    }
+    success_named(&op.success, &mut out);
+    for e in &op.errors {
+        named(&api.error_bodies[e.body].ty, &mut out);
+    }
+    out.into_iter().map(str::to_string).collect()
+}
+
+fn success_named<'a>(success: &'a Success, out: &mut Vec<&'a str>) {
+    match success {
+        Success::Json(ty) => named(ty, out),
+        Success::Statuses(name) => out.push(name),
+        Success::Empty | Success::Text | Success::Bytes => {}
+    }
+}
+
+fn named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
+    match ty {
+        Ty::Named(name) => out.push(name),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named(inner, out),
+        _ => {}
+    }
+}
+
+/// Widens the gate of every type reachable from `roots` by `gate` (iteratively: schemas can
+/// nest deeper than the stack).
+fn spread(
+    edges: &HashMap<&str, Vec<&str>>,
+    roots: Vec<String>,
+    gate: &Option<BTreeSet<String>>,
+    gates: &mut BTreeMap<String, Option<BTreeSet<String>>>,
+) {
+    let mut stack = roots;
+    while let Some(name) = stack.pop() {
+        let changed = match gates.get_mut(&name) {
+            Some(current) => widen(current, gate),
+            None => {
+                gates.insert(name.clone(), gate.clone());
+                true
+            }
+        };
+        if changed {
+            if let Some(next) = edges.get(name.as_str()) {
+                stack.extend(next.iter().map(|n| n.to_string()));
+            }
+        }
+    }
+}
+
+/// `current` becomes `current ∪ gate` (`None` is everything); whether it grew.
+fn widen(current: &mut Option<BTreeSet<String>>, gate: &Option<BTreeSet<String>>) -> bool {
+    match (current.as_mut(), gate) {
+        (None, _) => false,
+        (Some(_), None) => {
+            *current = None;
+            true
+        }
+        (Some(set), Some(add)) => {
+            let before = set.len();
+            set.extend(add.iter().cloned());
+            set.len() != before
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feature_names_are_valid_and_distinct() {
+        let tags = vec![
+            vec!["Disks".to_string(), "system/silos".to_string()],
+            vec![
+                "disks".to_string(),
+                "default".to_string(),
+                "✓".to_string(),
+                " ".to_string(),
+            ],
+        ];
+        let names: Vec<String> = feature_names(&tags).into_iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            ["disks", "disks-2", "system-silos", "tag", "tag-default"]
+        );
+    }
+}
