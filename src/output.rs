@@ -72,6 +72,11 @@ impl std::fmt::Display for Dependency {
 /// Exactly the crates the generated code names.
 pub fn dependencies(api: &Api) -> Vec<Dependency> {
     let mut deps = vec![
+        // Text answers in the charset their `Content-Type` names (reqwest's own choice).
+        Dependency {
+            name: "encoding_rs",
+            spec: "\"0.8\"",
+        },
         Dependency {
             name: "httpdate",
             spec: "\"1\"",

@@ -267,6 +267,7 @@ fn operation(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
         }
     };
     let error_arms = error_arms(api, op);
+    let documented = documented_statuses(api, op);
     let request_mut = (!statements.is_empty()).then(|| quote!(mut));
     let cfg = gate_attr(&op.gate, options);
     quote! {
@@ -275,7 +276,7 @@ fn operation(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
         pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#ok_ty, Error> {
             let #request_mut request = runtime::Request::new(::reqwest::Method::#method, #path, &[#(#auth),*]);
             #(#statements)*
-            let response = self.core.send(request).await?;
+            let response = self.core.execute(request, &[#(#documented),*]).await?;
             match response.status() {
                 #success_arms
                 #(#error_arms)*
@@ -284,13 +285,47 @@ fn operation(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
     }
 }
 
+/// The statuses whose bodies an operation reads whole, as inclusive ranges: its successes and
+/// documented errors (everything, with a `default`).
+fn documented_statuses(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut ranges: Vec<(u16, u16)> = vec![(200, 299)];
+    if let Success::Statuses(name) = &op.success {
+        if let Some(TypeKind::Statuses(variants)) =
+            api.types.iter().find(|t| &t.name == name).map(|t| &t.kind)
+        {
+            for v in variants {
+                if let StatusMatch::Code(code) = v.status {
+                    ranges.push((code, code));
+                }
+            }
+        }
+    }
+    for e in &op.errors {
+        ranges.push(match e.status {
+            StatusMatch::Code(code) => (code, code),
+            StatusMatch::Range(r) => (r * 100, r * 100 + 99),
+            StatusMatch::Default => (0, u16::MAX),
+        });
+    }
+    ranges.sort_unstable();
+    // Overlapping and adjacent ranges become one, so the list stays short.
+    let mut merged: Vec<(u16, u16)> = Vec::new();
+    for (lo, hi) in ranges {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged.iter().map(|(lo, hi)| quote!((#lo, #hi))).collect()
+}
+
 /// The Rust type of a success body and the expression that reads it from `response`.
 fn read_body(success: &Success) -> (TokenStream, TokenStream) {
     match success {
         Success::Empty => (quote!(()), quote!(::std::result::Result::Ok(()))),
-        Success::Json(ty) => (ty_tokens(ty, Scope::Root), quote!(response.json().await)),
-        Success::Text => (quote!(::std::string::String), quote!(response.text().await)),
-        Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(response.bytes().await)),
+        Success::Json(ty) => (ty_tokens(ty, Scope::Root), quote!(response.json())),
+        Success::Text => (quote!(::std::string::String), quote!(response.text())),
+        Success::Bytes => (quote!(::std::vec::Vec<u8>), quote!(response.bytes())),
         Success::Statuses(_) => (quote!(()), quote!(::std::result::Result::Ok(()))),
     }
 }
@@ -298,31 +333,51 @@ fn read_body(success: &Success) -> (TokenStream, TokenStream) {
 /// Match arms for documented error statuses: codes, then ranges, then `default` or the
 /// catch-all for undocumented ones.
 fn error_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
-    let mut arms = Vec::new();
-    let mut default = None;
     let mut sorted: Vec<_> = op.errors.iter().collect();
     sorted.sort_by_key(|e| match e.status {
         StatusMatch::Code(_) => 0,
         StatusMatch::Range(_) => 1,
         StatusMatch::Default => 2,
     });
+    // Neighbours with the same body share one arm (`400..=499 | 500..=599`); only neighbours,
+    // so no pattern moves ahead of a more specific one for another body.
+    let mut groups: Vec<(usize, Vec<TokenStream>)> = Vec::new();
+    let mut default = None;
     for e in sorted {
-        let variant = format_ident!("{}", api.error_bodies[e.body].variant);
-        let decode = quote!(::std::result::Result::Err(response.error(ErrorBody::#variant).await));
-        match e.status {
-            StatusMatch::Code(code) => arms.push(quote!(#code => #decode,)),
+        let pattern = match e.status {
+            StatusMatch::Code(code) => quote!(#code),
             StatusMatch::Range(r) => {
                 let (lo, hi) = (r * 100, r * 100 + 99);
-                arms.push(quote!(#lo..=#hi => #decode,));
+                quote!(#lo..=#hi)
             }
-            StatusMatch::Default => default = Some(quote!(_ => #decode,)),
+            StatusMatch::Default => {
+                default = Some(e.body);
+                continue;
+            }
+        };
+        match groups.last_mut() {
+            Some((body, patterns)) if *body == e.body => patterns.push(pattern),
+            _ => groups.push((e.body, vec![pattern])),
         }
     }
-    arms.push(
-        default.unwrap_or_else(
-            || quote!(_ => ::std::result::Result::Err(response.unexpected().await),),
-        ),
-    );
+    let decode = |body: usize| {
+        let variant = format_ident!("{}", api.error_bodies[body].variant);
+        quote!(::std::result::Result::Err(response.error(ErrorBody::#variant)))
+    };
+    let mut arms: Vec<TokenStream> = groups
+        .iter()
+        .map(|(body, patterns)| {
+            let decode = decode(*body);
+            quote!(#(#patterns)|* => #decode,)
+        })
+        .collect();
+    arms.push(match default {
+        Some(body) => {
+            let decode = decode(body);
+            quote!(_ => #decode,)
+        }
+        None => quote!(_ => ::std::result::Result::Err(response.unexpected()),),
+    });
     arms
 }
 

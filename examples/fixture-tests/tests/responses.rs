@@ -88,3 +88,20 @@ async fn text_success_and_a_default_error() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn text_is_decoded_in_the_charset_the_answer_names() {
+    // "café" in ISO-8859-1 is not UTF-8: read as UTF-8 the é would be lost.
+    let latin1 = Reply {
+        headers: vec![(
+            "content-type".into(),
+            "text/plain; charset=ISO-8859-1".into(),
+        )],
+        body: b"caf\xe9".to_vec(),
+        ..Reply::text(200, "")
+    };
+    let server = Server::start(vec![latin1, Reply::text(200, "naïve")]).await;
+    let c = client(&server);
+    assert_eq!(c.get_log("j").await.unwrap(), "café");
+    assert_eq!(c.get_log("j").await.unwrap(), "naïve");
+}

@@ -111,15 +111,18 @@ impl Client {
         if let ::std::option::Option::Some(body) = body.into() {
             request.json(body, "application/json")?;
         }
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .execute(request, &[(200u16, 299u16), (422u16, 422u16)])
+            .await?;
         match response.status() {
-            200..=299 => response.json().await,
+            200..=299 => response.json(),
             422u16 => {
                 ::std::result::Result::Err(
-                    response.error(ErrorBody::HttpValidationError).await,
+                    response.error(ErrorBody::HttpValidationError),
                 )
             }
-            _ => ::std::result::Result::Err(response.unexpected().await),
+            _ => ::std::result::Result::Err(response.unexpected()),
         }
     }
 }
@@ -614,7 +617,32 @@ pub mod runtime {
         }
 
         /// Sends a request, retrying where it is safe, and returns the final response.
-        pub async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
+        /// Sends `request` and reads the answer: whole for the statuses in `documented`
+        /// (inclusive ranges: the operation's successes and documented errors), at most
+        /// [`MAX_ERROR_BODY`] bytes of any other. Every operation awaits this one future and
+        /// nothing else, so no operation compiles a state machine of its own.
+        pub async fn execute<E>(&self, request: Request, documented: &[(u16, u16)]) -> Result<Answer, Error<E>> {
+            let mut response = self.send(request).await?.inner;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let code = status.as_u16();
+            let bytes = if documented.iter().any(|&(lo, hi)| (lo..=hi).contains(&code)) {
+                Vec::from(response.bytes().await.map_err(Error::Transport)?)
+            } else {
+                let mut body = Vec::new();
+                while body.len() < MAX_ERROR_BODY {
+                    match response.chunk().await {
+                        Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                        Ok(None) => break,
+                        Err(e) => return Err(Error::Transport(e)),
+                    }
+                }
+                body
+            };
+            Ok(Answer { status, headers, bytes })
+        }
+
+        async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
             let (url, hide_url) = self.url(&request)?;
             let (headers, basic) = self.headers(&request, true)?;
             let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -1109,64 +1137,64 @@ pub mod runtime {
         pub bytes: Vec<u8>,
     }
 
-    /// A response whose body is read by the generated operation, once it knows what to expect.
-    pub struct Response {
+    /// A response whose body has not been read yet (see [`Core::execute`]).
+    struct Response {
         inner: reqwest::Response,
     }
 
-    impl Response {
+    /// An answer read to its end: status, headers and body. An operation decodes it
+    /// synchronously, so the only future an operation awaits is [`Core::execute`]'s, shared by all.
+    pub struct Answer {
+        status: reqwest::StatusCode,
+        headers: reqwest::header::HeaderMap,
+        bytes: Vec<u8>,
+    }
+
+    impl Answer {
         pub fn status(&self) -> u16 {
-            self.inner.status().as_u16()
+            self.status.as_u16()
         }
 
         /// Decodes a JSON body, naming the field that does not match.
-        pub async fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-            let status = self.inner.status();
-            let bytes = self.inner.bytes().await.map_err(Error::Transport)?;
-            decode(status, &bytes)
+        pub fn json<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+            decode(self.status, &self.bytes)
         }
 
-        /// Reads the body as text.
-        pub async fn text<E>(self) -> Result<String, Error<E>> {
-            self.inner.text().await.map_err(Error::Transport)
+        /// The body as text, in the charset its `Content-Type` names (UTF-8 when none).
+        pub fn text<E>(self) -> Result<String, Error<E>> {
+            let charset = self
+                .headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(';').skip(1).find_map(|p| p.trim().strip_prefix("charset=")))
+                .map(|c| c.trim_matches('"').to_string());
+            let encoding = charset
+                .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()))
+                .unwrap_or(encoding_rs::UTF_8);
+            Ok(encoding.decode(&self.bytes).0.into_owned())
         }
 
         /// A download: the body's bytes.
-        pub async fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
-            self.inner.bytes().await.map(|b| b.to_vec()).map_err(Error::Transport)
+        pub fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
+            Ok(self.bytes)
         }
 
         /// A documented error status: its body decoded and boxed into the SDK's `ErrorBody` with
         /// `wrap` (an `ErrorBody` variant; boxed so that `Error` stays small).
         /// A body that is not JSON keeps its text, as [`Error::UnexpectedStatus`].
-        pub async fn error<T: serde::de::DeserializeOwned, E>(self, wrap: fn(Box<T>) -> E) -> Error<E> {
-            if !is_json(self.inner.headers()) {
-                return self.unexpected().await;
+        pub fn error<T: serde::de::DeserializeOwned, E>(self, wrap: fn(Box<T>) -> E) -> Error<E> {
+            if !is_json(&self.headers) {
+                return self.unexpected();
             }
-            let status = self.inner.status();
-            let headers = Box::new(self.inner.headers().clone());
-            match self.inner.bytes().await {
-                Ok(bytes) => match decode::<T, E>(status, &bytes) {
-                    Ok(body) => Error::Api { status, headers, body: wrap(Box::new(body)) },
-                    Err(e) => e,
-                },
-                Err(e) => Error::Transport(e),
+            match decode::<T, E>(self.status, &self.bytes) {
+                Ok(body) => Error::Api { status: self.status, headers: Box::new(self.headers), body: wrap(Box::new(body)) },
+                Err(e) => e,
             }
         }
 
         /// A status the operation does not document: status, headers and (bounded) body text.
-        pub async fn unexpected<E>(mut self) -> Error<E> {
-            let status = self.inner.status();
-            let headers = Box::new(self.inner.headers().clone());
-            let mut body = Vec::new();
-            while body.len() < MAX_ERROR_BODY {
-                match self.inner.chunk().await {
-                    Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-                    Ok(None) => break,
-                    Err(e) => return Error::Transport(e),
-                }
-            }
-            Error::UnexpectedStatus { status, headers, body: bounded_text(&body) }
+        pub fn unexpected<E>(self) -> Error<E> {
+            Error::UnexpectedStatus { status: self.status, headers: Box::new(self.headers), body: bounded_text(&self.bytes) }
         }
     }
 

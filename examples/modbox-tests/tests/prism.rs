@@ -115,7 +115,7 @@ async fn prism_rejects_a_request_without_the_credential() {
         .json::<_, ErrorBody>(&SandboxImageUpdate::default(), "application/json")
         .unwrap();
     let core = runtime::Core::new(&prism.base_url, "t");
-    let response = core.send::<ErrorBody>(request).await.unwrap();
+    let response = core.execute::<ErrorBody>(request, &[]).await.unwrap();
     assert_eq!(response.status(), 422);
 }
 

@@ -375,7 +375,7 @@ async fn send_raw(
     build(&mut request);
     let mut core = runtime::Core::new(&server.base_url, "t");
     core.set_bearer(TOKEN.into());
-    core.send::<ErrorBody>(request).await.map(drop)
+    core.execute::<ErrorBody>(request, &[]).await.map(drop)
 }
 
 #[tokio::test]

@@ -1,0 +1,115 @@
+//! How long the generated SDK of a spec takes to compile on its own, and rustc's peak memory:
+//! all tags, one tag, and none. Dependencies are built first and kept, so each figure is the
+//! SDK crate alone, dev profile, as a user's `cargo build` after a regeneration pays it.
+//!
+//! `cargo run --release --example sdk_compile -- [SPEC] [TAG-FEATURE]`
+//! (default: `../shared/corpus/specs/oxide/nexus.json` and its `disks` feature).
+//!
+//! Each build runs in a child of a fresh process of this example (`--measure`), whose
+//! `RUSAGE_CHILDREN` peak is then rustc's (or cargo's, whichever is larger) for that build only.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--measure") {
+        return measure(&args[1..]);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = args
+        .first()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpus/specs/oxide/nexus.json"));
+    let one_tag = args.get(1).cloned().unwrap_or_else(|| "disks".to_string());
+    let scratch = root.join("target/sdk-compile-bench");
+    let krate = scratch.join("sdk");
+    let _ = std::fs::remove_dir_all(&krate);
+    run(Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--",
+            "generate",
+            "--crate-name",
+            "sdk",
+        ])
+        .arg("--spec")
+        .arg(&spec)
+        .arg("--out")
+        .arg(&krate)
+        .current_dir(root));
+    // A workspace of its own, with sdkgen's lock file so the versions are the tested ones.
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
+    std::fs::write(&manifest, format!("{text}\n[workspace]\n")).expect("write");
+    std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).expect("lock");
+    let target = scratch.join("target");
+    println!("dependencies: building once");
+    run(&mut cargo_build(&krate, &target, &[]));
+
+    println!(
+        "{} ({} lines of Rust)",
+        spec.display(),
+        std::fs::read_to_string(krate.join("src/lib.rs"))
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    );
+    println!("| features | compile s | rustc peak MiB |\n|---|---|---|");
+    let one = ["--no-default-features", "--features", one_tag.as_str()];
+    for (label, features) in [
+        ("all tags (default)", &[][..]),
+        (&format!("one tag: {one_tag}")[..], &one[..]),
+        ("no tag", &["--no-default-features"][..]),
+    ] {
+        run(Command::new(env!("CARGO"))
+            .args(["clean", "--quiet", "-p", "sdk"])
+            .current_dir(&krate)
+            .env("CARGO_TARGET_DIR", &target));
+        let out = Command::new(std::env::current_exe().expect("self"))
+            .arg("--measure")
+            .arg(&krate)
+            .arg(&target)
+            .args(features)
+            .output()
+            .expect("measure");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let figures = String::from_utf8_lossy(&out.stdout);
+        println!("| {label} | {} |", figures.trim().replace(' ', " | "));
+    }
+}
+
+/// Runs one build and prints its wall time in seconds and the peak RSS of its processes in MiB.
+fn measure(args: &[String]) {
+    let (krate, target) = (Path::new(&args[0]), Path::new(&args[1]));
+    let features: Vec<&str> = args[2..].iter().map(String::as_str).collect();
+    let start = Instant::now();
+    run(&mut cargo_build(krate, target, &features));
+    let seconds = start.elapsed().as_secs_f64();
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .expect("getrusage");
+    // Linux reports `ru_maxrss` in KiB.
+    let peak_kib = usage.max_rss();
+    println!("{seconds:.2} {}", peak_kib / 1024);
+}
+
+fn cargo_build(krate: &Path, target: &Path, features: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args(["build", "--quiet"])
+        .args(features)
+        .current_dir(krate)
+        .env("CARGO_TARGET_DIR", target);
+    command
+}
+
+fn run(command: &mut Command) {
+    let status = command.status().expect("runs");
+    assert!(status.success(), "{command:?} failed");
+}
