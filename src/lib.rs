@@ -67,6 +67,10 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
             origin: source.origin.clone(),
             diagnostics: spec::locate_all(&source.text, diagnostics),
         })?;
+    // The document (JSON and parsed, for a fully inlined spec several times the file's size)
+    // is not needed past lowering: free it before the tokens and the formatted text exist.
+    let mut notes = doc.report.notes;
+    drop((doc.openapi, doc.json));
     let emit_options = emit::EmitOptions {
         user_agent: format!(
             "{}/{} (Rust; sdkgen {})",
@@ -83,7 +87,6 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         origin: source.origin.clone(),
         diagnostics: vec![Diagnostic::error("", message)],
     })?;
-    let mut notes = doc.report.notes;
     notes.extend(lowered.notes);
     Ok(Generated {
         api: lowered.api,
