@@ -341,23 +341,24 @@ fn error_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
     });
     // Neighbours with the same body share one arm (`400..=499 | 500..=599`); only neighbours,
     // so no pattern moves ahead of a more specific one for another body.
-    let mut groups: Vec<(usize, Vec<TokenStream>)> = Vec::new();
+    let mut groups: Vec<(usize, Vec<(u16, u16)>)> = Vec::new();
     let mut default = None;
     for e in sorted {
-        let pattern = match e.status {
-            StatusMatch::Code(code) => quote!(#code),
-            StatusMatch::Range(r) => {
-                let (lo, hi) = (r * 100, r * 100 + 99);
-                quote!(#lo..=#hi)
-            }
+        let interval = match e.status {
+            StatusMatch::Code(code) => (code, code),
+            StatusMatch::Range(r) => (r * 100, r * 100 + 99),
             StatusMatch::Default => {
                 default = Some(e.body);
                 continue;
             }
         };
         match groups.last_mut() {
-            Some((body, patterns)) if *body == e.body => patterns.push(pattern),
-            _ => groups.push((e.body, vec![pattern])),
+            // Touching intervals merge (`400..=599`, not `400..=499 | 500..=599`).
+            Some((body, intervals)) if *body == e.body => match intervals.last_mut() {
+                Some(last) if last.1.checked_add(1) == Some(interval.0) => last.1 = interval.1,
+                _ => intervals.push(interval),
+            },
+            _ => groups.push((e.body, vec![interval])),
         }
     }
     let decode = |body: usize| {
@@ -366,8 +367,15 @@ fn error_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
     };
     let mut arms: Vec<TokenStream> = groups
         .iter()
-        .map(|(body, patterns)| {
+        .map(|(body, intervals)| {
             let decode = decode(*body);
+            let patterns = intervals.iter().map(|&(lo, hi)| {
+                if lo == hi {
+                    quote!(#lo)
+                } else {
+                    quote!(#lo..=#hi)
+                }
+            });
             quote!(#(#patterns)|* => #decode,)
         })
         .collect();

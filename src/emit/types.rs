@@ -152,19 +152,15 @@ fn emit_string_enum(
     extra: &[TokenStream],
 ) -> TokenStream {
     let variants = values.iter().map(|v| format_ident!("{}", v.name));
-    let to_wire = values.iter().map(|v| {
+    let pairs = values.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
         let wire = &v.wire;
-        quote! { #name::#ident => #wire, }
+        quote! { #ident = #wire }
     });
-    let from_wire = values.iter().map(|v| {
-        let ident = format_ident!("{}", v.name);
-        let wire = &v.wire;
-        quote! { #wire => #name::#ident, }
-    });
-    // Serde impls by hand: a derive with an `#[serde(untagged)]` catch-all buffers every value
-    // and tries each variant in turn, which is several times the code (and rustc time) of
-    // one string match.
+    // The impls (`as_str`, `From<&str>`, `Display`, serde as the string) come from one macro in
+    // the runtime: spelled out, they were most of the file's enum code and its formatting time.
+    // Serde by hand, not derived: a derive with an `#[serde(untagged)]` catch-all buffers every
+    // value and tries each variant in turn, several times the code of one string match.
     quote! {
         #cfg
         #docs
@@ -176,46 +172,7 @@ fn emit_string_enum(
         }
 
         #cfg
-        impl #name {
-            /// The value as it is sent.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    #name::Unknown(value) => value,
-                }
-            }
-        }
-
-        #cfg
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => #name::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        #cfg
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #cfg
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #cfg
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                super::runtime::string_enum(deserializer)
-            }
-        }
+        super::runtime::impl_string_enum!(#name { #(#pairs),* });
     }
 }
 

@@ -1432,6 +1432,53 @@ pub mod runtime {
         full.mul_f64(fraction)
     }
 
+    /// What every string enum of the SDK has besides its variants: `as_str`, `From<&str>`,
+    /// `Display`, and serde as the string. Invoked from the `types` module, where
+    /// `super::runtime` is this module.
+    #[allow(unused_macros)]
+    macro_rules! impl_string_enum {
+        ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+            impl $name {
+                /// The value as it is sent.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        $($name::$variant => $wire,)*
+                        $name::Unknown(value) => value,
+                    }
+                }
+            }
+
+            impl ::std::convert::From<&str> for $name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        $($wire => $name::$variant,)*
+                        other => $name::Unknown(other.to_owned()),
+                    }
+                }
+            }
+
+            impl ::std::fmt::Display for $name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl ::serde::Serialize for $name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for $name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    super::runtime::string_enum(deserializer)
+                }
+            }
+        };
+    }
+    #[allow(unused_imports)]
+    pub(crate) use impl_string_enum;
+
     /// Decodes a string enum: a value it knows becomes its variant, any other string `Unknown`.
     /// One generic visitor here keeps each generated enum's `Deserialize` to a single call.
     pub fn string_enum<'de, D: serde::Deserializer<'de>, T: for<'a> From<&'a str>>(deserializer: D) -> Result<T, D::Error> {
