@@ -24,6 +24,13 @@ pub fn load(text: &str) -> Result<Value, Vec<Diagnostic>> {
             ]
         });
     }
+    if let Some((line, column)) = flow_nesting_beyond(text, MAX_FLOW_NESTING) {
+        return Err(vec![Diagnostic::error(
+            "",
+            format!("invalid YAML: brackets nested deeper than {MAX_FLOW_NESTING} levels"),
+        )
+        .at(line, column)]);
+    }
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let mut d = Diagnostic::error("", format!("invalid YAML: {}", strip_yaml_position(&e)));
         if let Some(loc) = e.location() {
@@ -38,6 +45,67 @@ pub fn load(text: &str) -> Result<Value, Vec<Diagnostic>> {
     } else {
         Err(problems)
     }
+}
+
+/// The YAML parser refuses nesting deeper than 128 levels, but only after scanning the whole
+/// document, and its scanner takes time quadratic in the depth of `[`/`{` nesting (100,000
+/// brackets: half a minute). A linear look first refuses what it would refuse anyway.
+const MAX_FLOW_NESTING: usize = 1000;
+
+/// Where `[`/`{` nesting first goes deeper than `limit`, as 1-based line and column. Counts
+/// brackets that open a flow collection (first on a line or after `: `, `- `, `? `, `, `, or
+/// inside one), outside quotes and comments; a bracket in plain text is not one.
+fn flow_nesting_beyond(text: &str, limit: usize) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    // Whether the next character outside whitespace begins a node.
+    let mut node_start = true;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        column += 1;
+        if c == '\n' {
+            (line, column) = (line + 1, 0);
+        }
+        if let Some(q) = quote {
+            if q == '"' && c == '\\' {
+                chars.next();
+                column += 1;
+            } else if c == q {
+                quote = None;
+                node_start = false;
+            }
+        } else if c == '\n' {
+            node_start = true;
+        } else if c == '#' && previous.is_whitespace() {
+            while chars.peek().is_some_and(|&n| n != '\n') {
+                chars.next();
+            }
+        } else if !c.is_whitespace() {
+            node_start = match c {
+                '"' | '\'' if node_start => {
+                    quote = Some(c);
+                    false
+                }
+                '[' | '{' if node_start || depth > 0 => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some((line, column));
+                    }
+                    true
+                }
+                ']' | '}' if depth > 0 => {
+                    depth -= 1;
+                    false
+                }
+                ',' if depth > 0 => true,
+                ':' | '-' | '?' => node_start || chars.peek().is_none_or(|n| n.is_whitespace()),
+                _ => false,
+            };
+        }
+        previous = c;
+    }
+    None
 }
 
 fn strip_position(e: &serde_json::Error) -> String {
@@ -225,6 +293,23 @@ impl MarkedEventReceiver for Locator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_the_yaml_parser_sees_it() {
+        let deep = format!("x: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let err = load(&deep).unwrap_err();
+        assert!(err[0].message.contains("deeper than 1000"), "{:?}", err);
+        // Brackets in plain text, quotes and comments are not nesting.
+        let text = format!(
+            "a: range [0, 1) {}\nb: '{}'\nc: \"{}\" # {}\nd: [[1], {{e: [2]}}]\n",
+            "[".repeat(2000),
+            "[".repeat(2000),
+            "{".repeat(2000),
+            "[".repeat(2000)
+        );
+        assert!(flow_nesting_beyond(&text, 1000).is_none());
+        assert_eq!(flow_nesting_beyond("a: [[[", 2), Some((1, 6)));
+    }
 
     #[test]
     fn yaml_numeric_keys_become_strings() {
