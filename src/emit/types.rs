@@ -75,6 +75,16 @@ fn emit_type(
         }
         TypeKind::Tagged(tagged) => unions::emit_tagged(&name, docs, cfg, tagged, extra),
         TypeKind::Statuses(variants) => emit_statuses(&name, docs, cfg, variants),
+        TypeKind::Newtype(ty) => {
+            let ty = ty_tokens(ty, Scope::Types);
+            quote! {
+                #cfg
+                #docs
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(ty, Scope::Types);
             quote! { #cfg #docs pub type #name = #ty; }

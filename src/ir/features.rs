@@ -141,7 +141,7 @@ fn type_edges(api: &Api) -> HashMap<&str, Vec<&str>> {
             TypeKind::Statuses(variants) => variants
                 .iter()
                 .for_each(|v| success_named(&v.body, &mut out)),
-            TypeKind::Alias(ty) => named(ty, &mut out),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => named(ty, &mut out),
             TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
         }
         edges.insert(t.name.as_str(), out);

@@ -1,5 +1,7 @@
 //! Stage 4's entry point: a parsed document to an [`Api`].
 
+use std::collections::HashMap;
+
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use super::operations::{auth_schemes, Operations, CLIENT_RESERVED};
@@ -91,6 +93,7 @@ pub fn lower(
     }
     notes.append(&mut schemas.notes);
     let mut types: Vec<TypeDef> = schemas.types.into_values().collect();
+    break_alias_cycles(&mut types, &mut notes);
     box_recursive_fields(&mut types);
 
     let mut part_types: Vec<String> = operations
@@ -175,7 +178,7 @@ pub(super) fn server_url(servers: &[openapiv3::Server]) -> Option<String> {
 /// component of the "holds inline" graph. Linear in types and fields, so a chain of 5,000
 /// schemas each holding the one before costs no more than 5,000 unrelated ones.
 fn box_recursive_fields(types: &mut [TypeDef]) {
-    let index: std::collections::HashMap<String, usize> = types
+    let index: HashMap<String, usize> = types
         .iter()
         .enumerate()
         .map(|(i, t)| (t.name.clone(), i))
@@ -201,6 +204,65 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
     }
 }
 
+/// Type aliases that refer back to themselves (`A: {$ref: A}`, `A: {items: {$ref: A}}`), which
+/// Rust rejects. A cycle of bare references constrains nothing: each becomes any JSON value, with
+/// a note. A list or map that contains itself becomes a tuple struct, which Rust allows.
+fn break_alias_cycles(types: &mut [TypeDef], notes: &mut Vec<Diagnostic>) {
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Alias(ty) => {
+                let mut named = Vec::new();
+                all_named(ty, &mut named);
+                named
+                    .iter()
+                    .filter_map(|n| index.get(*n).copied())
+                    .collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut size: HashMap<usize, usize> = HashMap::new();
+    for c in &component {
+        *size.entry(*c).or_default() += 1;
+    }
+    let cyclic = |i: usize| size[&component[i]] > 1 || edges[i].contains(&i);
+    for i in 0..types.len() {
+        if !cyclic(i) {
+            continue;
+        }
+        let TypeKind::Alias(ty) = &types[i].kind else {
+            continue;
+        };
+        if inline_named(ty).is_some() {
+            notes.push(Diagnostic::note(
+                types[i].pointer.clone(),
+                format!(
+                    "`{}` only refers to itself through `$ref`s, which constrains nothing: it is any JSON value",
+                    types[i].name
+                ),
+            ));
+            types[i].kind = TypeKind::Alias(Ty::Json);
+        } else {
+            types[i].kind = TypeKind::Newtype(ty.clone());
+        }
+    }
+}
+
+fn all_named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
+    match ty {
+        Ty::Named(n) => out.push(n),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => all_named(inner, out),
+        _ => {}
+    }
+}
+
 /// The named types a type holds inline.
 fn inline_targets(kind: &TypeKind) -> Vec<&str> {
     match kind {
@@ -215,7 +277,7 @@ fn inline_targets(kind: &TypeKind) -> Vec<&str> {
             .iter()
             .filter_map(|v| inline_named(&v.ty))
             .collect(),
-        TypeKind::Alias(ty) => inline_named(ty).into_iter().collect(),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => inline_named(ty).into_iter().collect(),
         TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Statuses(_) => Vec::new(),
     }
 }

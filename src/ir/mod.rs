@@ -78,6 +78,8 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// The tag features that need this type (empty: always compiled).
     pub gate: Gate,
+    /// Where the schema is in the document, for diagnostics (`""` for types sdkgen makes up).
+    pub pointer: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -96,6 +98,9 @@ pub enum TypeKind {
     /// model: it is never sent or decoded as one JSON value).
     Statuses(Vec<StatusVariant>),
     Alias(Ty),
+    /// A list or map that contains itself (`A: {type: array, items: {$ref: A}}`): a Rust type
+    /// alias cannot refer to itself, a tuple struct around it can.
+    Newtype(Ty),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

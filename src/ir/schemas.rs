@@ -80,6 +80,7 @@ impl<'a> Schemas<'a> {
             docs,
             kind,
             gate: Gate::new(),
+            pointer: String::new(),
         };
         self.types.insert(name.clone(), def);
         name
@@ -124,6 +125,7 @@ impl<'a> Schemas<'a> {
                     docs,
                     kind,
                     gate: Gate::new(),
+                    pointer,
                 },
             );
         }
