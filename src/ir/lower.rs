@@ -233,24 +233,24 @@ fn break_alias_cycles(types: &mut [TypeDef], notes: &mut Vec<Diagnostic>) {
         *size.entry(*c).or_default() += 1;
     }
     let cyclic = |i: usize| size[&component[i]] > 1 || edges[i].contains(&i);
-    for i in 0..types.len() {
+    for (i, t) in types.iter_mut().enumerate() {
         if !cyclic(i) {
             continue;
         }
-        let TypeKind::Alias(ty) = &types[i].kind else {
+        let TypeKind::Alias(ty) = &t.kind else {
             continue;
         };
         if inline_named(ty).is_some() {
             notes.push(Diagnostic::note(
-                types[i].pointer.clone(),
+                t.pointer.clone(),
                 format!(
                     "`{}` only refers to itself through `$ref`s, which constrains nothing: it is any JSON value",
-                    types[i].name
+                    t.name
                 ),
             ));
-            types[i].kind = TypeKind::Alias(Ty::Json);
+            t.kind = TypeKind::Alias(Ty::Json);
         } else {
-            types[i].kind = TypeKind::Newtype(ty.clone());
+            t.kind = TypeKind::Newtype(ty.clone());
         }
     }
 }
