@@ -39,7 +39,25 @@ pub fn format_code(tokens: TokenStream, spec_name: &str) -> Result<String, Strin
         out.push('\n');
     }
     out.push_str("}\n");
-    Ok(out)
+    Ok(escape_bidi_controls(out))
+}
+
+/// Spec text with direction controls would make the code read differently from what it is
+/// (and rustc rejects them in comments and literals): each becomes its `\u{..}` escape, which
+/// in a string literal is the same character and in a comment is visible.
+fn escape_bidi_controls(code: String) -> String {
+    if !code.chars().any(is_bidi_control) {
+        return code;
+    }
+    let mut out = String::with_capacity(code.len());
+    for c in code.chars() {
+        if is_bidi_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
@@ -143,9 +161,8 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &str) -> 
     } else {
         "new()"
     };
-    let description = format!("Rust client for {}", api.title)
-        .replace('\\', "")
-        .replace('"', "'");
+    let description = toml_string(&format!("Rust client for {}", one_line(&api.title)));
+    let title = one_line(&api.title);
     let fill = |template: &str, features: &str| {
         template
             .replace("{{sdkgen_version}}", env!("CARGO_PKG_VERSION"))
@@ -154,7 +171,7 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &str) -> 
             .replace("{{version}}", &version)
             .replace("{{description}}", &description)
             .replace("{{dependencies}}", &deps.join("\n"))
-            .replace("{{title}}", &api.title)
+            .replace("{{title}}", &title)
             .replace("{{api_version}}", &api.version)
             .replace("{{operations}}", &api.operations.len().to_string())
             .replace("{{types}}", &api.types.len().to_string())
@@ -181,6 +198,43 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &str) -> 
             contents: code.to_string(),
         },
     ]
+}
+
+/// Spec text on one line, control characters (newlines, bidi overrides) as spaces: for a
+/// README heading and a crate description.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Unicode's explicit direction controls, which can make text read differently from what it
+/// is (rustc rejects them in comments and literals for that reason).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// A TOML basic string holding exactly `text`.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || is_bidi_control(c) => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The `[features]` table: one feature per OpenAPI tag, all on by default.
