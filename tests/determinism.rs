@@ -87,7 +87,11 @@ fn the_output_does_not_depend_on_where_the_spec_or_the_output_is() {
             .current_dir(cwd)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let mut files = Vec::new();
         for file in ["Cargo.toml", "README.md", "src/lib.rs"] {
             let text = std::fs::read_to_string(dir.join("sdk").join(file)).unwrap();

@@ -1,0 +1,24 @@
+//! The whole generate step on any bytes: a diagnostic, or Rust that parses.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = sdkgen::Source {
+        origin: "fuzz.yaml".into(),
+        text: text.into(),
+    };
+    let options = sdkgen::Options {
+        crate_name: "fuzz".into(),
+        extra_derives: Vec::new(),
+        tag_features: true,
+    };
+    if let Ok(generated) = sdkgen::generate(&source, &options) {
+        if let Err(e) = syn::parse_file(&generated.code) {
+            panic!("generated code does not parse: {e}");
+        }
+    }
+});

@@ -1,0 +1,17 @@
+//! Load, normalise, parse and lower any bytes: a diagnostic or an IR, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = sdkgen::Source {
+        origin: "fuzz.yaml".into(),
+        text: text.into(),
+    };
+    if let Ok(doc) = sdkgen::spec::read(&source) {
+        let _ = sdkgen::ir::lower(&doc.openapi, doc.json.get("webhooks"));
+    }
+});
