@@ -163,6 +163,7 @@ fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outc
                 crate_name: name,
                 extra_derives: Vec::new(),
                 tag_features: true,
+                allowed_dirs: Vec::new(),
             };
             let result = std::panic::catch_unwind(|| sdkgen::generate(&source, &options));
             let _ = tx.send(result);

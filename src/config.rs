@@ -29,6 +29,7 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     file_name: Option<String>,
     crate_name: Option<String>,
+    allowed_dirs: Vec<PathBuf>,
     extra_derives: Vec<String>,
     rerun_if_changed: bool,
     notes_as_warnings: bool,
@@ -40,6 +41,7 @@ impl Default for Config {
             out_dir: None,
             file_name: None,
             crate_name: None,
+            allowed_dirs: Vec::new(),
             extra_derives: Vec::new(),
             rerun_if_changed: true,
             notes_as_warnings: false,
@@ -66,6 +68,13 @@ impl Config {
     }
 
     /// The SDK's name, the first word of its `User-Agent` (default: the spec's stem).
+    /// Lets the spec refer to files in `dir` (`$ref: ../shared/common.yaml#/Error`) besides
+    /// its own directory. URLs are never fetched.
+    pub fn allow_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.allowed_dirs.push(dir.into());
+        self
+    }
+
     pub fn crate_name(&mut self, name: impl Into<String>) -> &mut Self {
         self.crate_name = Some(name.into());
         self
@@ -102,6 +111,7 @@ impl Config {
             crate_name,
             extra_derives: self.extra_derives.clone(),
             tag_features: false,
+            allowed_dirs: self.allowed_dirs.clone(),
         };
         crate::generate(&source, &options).map_err(Error::Spec)
     }
@@ -125,6 +135,11 @@ impl Config {
                 })?,
         };
         let generated = self.generate(spec)?;
+        if self.rerun_if_changed {
+            for file in &generated.files {
+                println!("cargo:rerun-if-changed={}", file.display());
+            }
+        }
         for note in generated
             .notes
             .iter()

@@ -35,6 +35,9 @@ pub struct Options {
     /// Gate operations and models behind a cargo feature per OpenAPI tag (see
     /// [`emit::EmitOptions::tag_features`]); for a standalone crate, not for `include!`.
     pub tag_features: bool,
+    /// Directories besides the spec's own that files it refers to (`$ref: ../shared/x.yaml`)
+    /// may be read from.
+    pub allowed_dirs: Vec<std::path::PathBuf>,
 }
 
 /// A generated SDK, in memory.
@@ -45,6 +48,9 @@ pub struct Generated {
     pub code: String,
     /// What was loosened or left out, each with its place in the spec.
     pub notes: Vec<Diagnostic>,
+    /// Other files the spec refers to (`$ref: schemas/pet.yaml`), which it was generated from
+    /// too: a build script reruns when one changes.
+    pub files: Vec<std::path::PathBuf>,
 }
 
 impl Generated {
@@ -61,7 +67,7 @@ impl Generated {
 
 /// Runs the whole pipeline on one document, without touching the file system.
 pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecError> {
-    let doc = spec::read(source)?;
+    let doc = spec::read_with(source, &options.allowed_dirs)?;
     let lowered =
         ir::lower(&doc.openapi, doc.json.get("webhooks")).map_err(|diagnostics| SpecError {
             origin: source.origin.clone(),
@@ -70,6 +76,7 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
     // The document (JSON and parsed, for a fully inlined spec several times the file's size)
     // is not needed past lowering: free it before the tokens and the formatted text exist.
     let mut notes = doc.report.notes;
+    let files = doc.files;
     drop((doc.openapi, doc.json));
     let emit_options = emit::EmitOptions {
         user_agent: format!(
@@ -92,6 +99,7 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         api: lowered.api,
         code,
         notes: spec::locate_all(&source.text, notes),
+        files,
     })
 }
 

@@ -37,6 +37,7 @@ fn generate_all(specs: &[PathBuf]) -> Vec<String> {
                 crate_name: "sdk".into(),
                 extra_derives: Vec::new(),
                 tag_features: true,
+                allowed_dirs: Vec::new(),
             };
             let generated = generate(&source, &options).unwrap();
             let notes: Vec<String> = generated.notes.iter().map(|n| n.to_string()).collect();

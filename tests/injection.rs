@@ -20,6 +20,7 @@ fn generated() -> sdkgen::Generated {
         crate_name: "injection".into(),
         extra_derives: Vec::new(),
         tag_features: true,
+        allowed_dirs: Vec::new(),
     };
     generate(&source, &options).unwrap_or_else(|e| panic!("{e}"))
 }

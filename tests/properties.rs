@@ -221,6 +221,7 @@ fn options() -> Options {
         crate_name: "random".into(),
         extra_derives: Vec::new(),
         tag_features: true,
+        allowed_dirs: Vec::new(),
     }
 }
 

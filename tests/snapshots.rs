@@ -15,6 +15,7 @@ fn generate_code(src: &Source) -> String {
         crate_name: "fixture".into(),
         extra_derives: Vec::new(),
         tag_features: true,
+        allowed_dirs: Vec::new(),
     };
     generate(src, &options)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -147,6 +148,7 @@ fn notes(name: &str) -> Vec<String> {
         crate_name: "fixture".into(),
         extra_derives: Vec::new(),
         tag_features: true,
+        allowed_dirs: Vec::new(),
     };
     generate(&fixture(name), &options)
         .unwrap()
@@ -261,6 +263,7 @@ fn tag_features() {
         crate_name: "shop".into(),
         extra_derives: Vec::new(),
         tag_features: true,
+        allowed_dirs: Vec::new(),
     };
     let generated = generate(&fixture("tags"), &options).unwrap();
     let files = generated.crate_files("shop", "tags.yaml");

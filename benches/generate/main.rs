@@ -53,6 +53,7 @@ fn generate(bencher: divan::Bencher, name: &str) {
         crate_name: "bench".into(),
         extra_derives: Vec::new(),
         tag_features: true,
+        allowed_dirs: Vec::new(),
     };
     bencher.bench(|| sdkgen::generate(&source, &options).expect("generates"));
 }

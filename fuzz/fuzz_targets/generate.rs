@@ -15,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
         crate_name: "fuzz".into(),
         extra_derives: Vec::new(),
         tag_features: true,
+        allowed_dirs: Vec::new(),
     };
     if let Ok(generated) = sdkgen::generate(&source, &options) {
         if let Err(e) = syn::parse_file(&generated.code) {

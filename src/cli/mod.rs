@@ -66,6 +66,10 @@ struct SpecArgs {
     /// The crate's name. Default: the spec file's stem.
     #[arg(long, value_name = "NAME")]
     crate_name: Option<String>,
+    /// A directory besides the spec's own that files the spec refers to may be read from
+    /// (repeatable). URLs are never fetched.
+    #[arg(long, value_name = "DIR")]
+    allow_dir: Vec<PathBuf>,
 }
 
 pub fn run() -> ExitCode {
@@ -103,10 +107,10 @@ fn run_generate(args: SpecArgs, out: Option<PathBuf>, check: bool, watch: bool) 
     let out = out.unwrap_or_else(|| PathBuf::from("generated").join(&crate_name));
     if watch {
         let spec = args.spec.expect("checked above");
-        return watch::run(&spec, &crate_name, &out);
+        return watch::run(&spec, &crate_name, &args.allow_dir, &out);
     }
     let source = read(args.spec.as_deref())?;
-    let generated = generate_reporting(&source, &crate_name)?;
+    let generated = generate_reporting(&source, &crate_name, &args.allow_dir)?;
     if check {
         sync::check(&source, &generated, &crate_name, &out)
     } else {
@@ -117,7 +121,7 @@ fn run_generate(args: SpecArgs, out: Option<PathBuf>, check: bool, watch: bool) 
 fn run_dependencies(args: SpecArgs) -> Outcome {
     let crate_name = crate_name(&args)?;
     let source = read(args.spec.as_deref())?;
-    let generated = generate_reporting(&source, &crate_name)?;
+    let generated = generate_reporting(&source, &crate_name, &args.allow_dir)?;
     println!("[dependencies]");
     for dep in generated.dependencies() {
         println!("{dep}");
@@ -163,12 +167,17 @@ fn read(spec: Option<&Path>) -> Result<Source, u8> {
 }
 
 /// Generates, printing the notes, or the errors with their places.
-fn generate_reporting(source: &Source, crate_name: &str) -> Result<Generated, u8> {
+fn generate_reporting(
+    source: &Source,
+    crate_name: &str,
+    allowed_dirs: &[PathBuf],
+) -> Result<Generated, u8> {
     let options = Options {
         crate_name: crate_name.to_string(),
         extra_derives: Vec::new(),
         // The CLI writes a crate of its own, whose Cargo.toml declares a feature per tag.
         tag_features: true,
+        allowed_dirs: allowed_dirs.to_vec(),
     };
     let generated = generate(source, &options).map_err(|e| {
         eprintln!("{e}");

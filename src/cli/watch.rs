@@ -1,6 +1,6 @@
 //! `generate --watch`: regenerate whenever the spec file changes, until interrupted.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -12,9 +12,9 @@ use super::{exit, generate_reporting, read, sync, Outcome};
 /// (truncate, write, rename), and the SDK should be generated once, from the finished file.
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
-pub fn run(spec: &Path, crate_name: &str, out: &Path) -> Outcome {
+pub fn run(spec: &Path, crate_name: &str, allowed_dirs: &[PathBuf], out: &Path) -> Outcome {
     let mut last = None;
-    regenerate(spec, crate_name, out, &mut last);
+    regenerate(spec, crate_name, allowed_dirs, out, &mut last);
 
     // The directory is watched, not the file: editors that save by writing a new file and
     // renaming it over the old one would end a watch on the file itself.
@@ -39,7 +39,7 @@ pub fn run(spec: &Path, crate_name: &str, out: &Path) -> Outcome {
     for events in rx {
         match events {
             Ok(events) if events.iter().any(|e| e.path.file_name() == name) => {
-                regenerate(spec, crate_name, out, &mut last);
+                regenerate(spec, crate_name, allowed_dirs, out, &mut last);
             }
             Ok(_) => {}
             Err(e) => eprintln!("warning: watching {}: {e}", dir.display()),
@@ -50,7 +50,13 @@ pub fn run(spec: &Path, crate_name: &str, out: &Path) -> Outcome {
 
 /// One round: read, generate, write, report. Errors are printed and the watch goes on, so a
 /// half-typed spec never ends the session; the SDK on disk stays as it was.
-fn regenerate(spec: &Path, crate_name: &str, out: &Path, last: &mut Option<String>) {
+fn regenerate(
+    spec: &Path,
+    crate_name: &str,
+    allowed_dirs: &[PathBuf],
+    out: &Path,
+    last: &mut Option<String>,
+) {
     let Ok(source) = read(Some(spec)) else {
         return;
     };
@@ -59,7 +65,7 @@ fn regenerate(spec: &Path, crate_name: &str, out: &Path, last: &mut Option<Strin
         return;
     }
     *last = Some(source.text.clone());
-    match generate_reporting(&source, crate_name) {
+    match generate_reporting(&source, crate_name, allowed_dirs) {
         Ok(generated) => {
             let _ = sync::write(&source, &generated, crate_name, out);
         }

@@ -1,5 +1,6 @@
 //! Stages 1-3: source text → normalised JSON → `openapiv3::OpenAPI`.
 
+pub mod bundle;
 pub mod load;
 pub mod normalize;
 
@@ -21,22 +22,38 @@ pub struct Document {
     /// The normalised JSON, kept for lookups `openapiv3` does not model (webhooks, 3.1 keys).
     pub json: Value,
     pub report: normalize::Report,
+    /// Other files the document refers to, which were read into it.
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// Loads, normalises and parses a document, reporting every problem with its position.
+/// References to other files are read from the spec's own directory only.
 pub fn read(source: &Source) -> Result<Document, SpecError> {
-    let fail = |diagnostics: Vec<Diagnostic>| SpecError {
-        origin: source.origin.clone(),
-        diagnostics: locate_all(&source.text, diagnostics),
+    read_with(source, &[])
+}
+
+/// [`read`], also reading referenced files from the `allowed` directories.
+pub fn read_with(source: &Source, allowed: &[std::path::PathBuf]) -> Result<Document, SpecError> {
+    let fail = |diagnostics: Vec<Diagnostic>| {
+        let mut diagnostics = locate_all(&source.text, diagnostics);
+        // In the document's order, those without a place last.
+        diagnostics.sort_by_key(|d| d.position.unwrap_or((usize::MAX, 0)));
+        SpecError {
+            origin: source.origin.clone(),
+            diagnostics,
+        }
     };
     let mut json = load::load(&source.text).map_err(fail)?;
     check_root(&json).map_err(fail)?;
+    let files =
+        bundle::bundle(&mut json, std::path::Path::new(&source.origin), allowed).map_err(fail)?;
     let report = normalize::normalize(&mut json);
     let openapi = parse(&json).map_err(|d| fail(vec![d]))?;
     Ok(Document {
         openapi,
         json,
         report,
+        files,
     })
 }
 

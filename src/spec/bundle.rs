@@ -1,0 +1,352 @@
+//! Stage 1b: references to other files (`$ref: schemas/pet.yaml#/Pet`) become parts of the one
+//! document the later stages read.
+//!
+//! A file is read relative to the file that refers to it, and only inside the spec's own
+//! directory or a directory the user allows (`--allow-dir`): a spec from elsewhere must not read
+//! `../../etc/passwd` into generated code. URLs are never fetched.
+//!
+//! A schema from another file is copied into `components/schemas` once (so recursion and reuse
+//! work as for local schemas) and the reference points there; anything else (a path item, a
+//! parameter, a response) is copied in place. Inside a copied part, `#/...` means its own file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::load;
+use crate::diagnostics::{join, Diagnostic};
+
+/// Copies in place beyond this many are taken for a cycle of non-schema references.
+const MAX_COPIES: usize = 10_000;
+
+/// Brings every part of another file that `doc` refers to into `doc`. `origin` is the path of
+/// the file `doc` was read from; `allowed` are further directories files may come from.
+/// Returns the files read, sorted, for build scripts to watch.
+pub fn bundle(
+    doc: &mut Value,
+    origin: &Path,
+    allowed: &[PathBuf],
+) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let mut pending = Vec::new();
+    collect(doc, "", None, &mut pending);
+    if pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    let root_file = origin
+        .canonicalize()
+        .unwrap_or_else(|_| origin.to_path_buf());
+    let root_dir = root_file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut bundler = Bundler {
+        root_file,
+        allowed: std::iter::once(root_dir)
+            .chain(allowed.iter().filter_map(|d| d.canonicalize().ok()))
+            .collect(),
+        files: HashMap::new(),
+        hoisted: HashMap::new(),
+        copies: 0,
+        problems: Vec::new(),
+    };
+    // Whole components first (`components/schemas/Pet: {$ref: pet.yaml}`), so that a schema
+    // keeps the name the root document gives it even where another file reaches it first.
+    let (components, mut rest): (Vec<Reference>, Vec<Reference>) = pending
+        .into_iter()
+        .partition(|r| r.at.starts_with("/components/schemas/") && r.at.matches('/').count() == 3);
+    for reference in components {
+        bundler.resolve(doc, reference, &mut rest);
+    }
+    while let Some(reference) = rest.pop() {
+        bundler.resolve(doc, reference, &mut rest);
+    }
+    if bundler.problems.is_empty() {
+        let mut files: Vec<PathBuf> = bundler.files.into_keys().collect();
+        files.sort();
+        Ok(files)
+    } else {
+        Err(bundler.problems)
+    }
+}
+
+/// A `$ref` to resolve: where it is in the document, and the file it was written in (`None`:
+/// the root document, whose `#/...` references stay as they are).
+struct Reference {
+    at: String,
+    target: String,
+    file: Option<PathBuf>,
+}
+
+struct Bundler {
+    root_file: PathBuf,
+    allowed: Vec<PathBuf>,
+    files: HashMap<PathBuf, Result<Value, String>>,
+    /// (file, pointer) → the name it was copied to in `components/schemas`.
+    hoisted: HashMap<(PathBuf, String), String>,
+    copies: usize,
+    problems: Vec<Diagnostic>,
+}
+
+impl Bundler {
+    fn resolve(&mut self, doc: &mut Value, reference: Reference, pending: &mut Vec<Reference>) {
+        let Reference { at, target, file } = reference;
+        let ref_at = join(&at, "$ref");
+        if target.contains("://") {
+            self.problems.push(Diagnostic::error(
+                ref_at,
+                format!("`{target}` is a URL, and sdkgen never fetches one: download the file and refer to it by a relative path"),
+            ));
+            return;
+        }
+        let (path_part, fragment) = target.split_once('#').unwrap_or((&target, ""));
+        let base = file.as_deref().unwrap_or(&self.root_file);
+        let path = if path_part.is_empty() {
+            base.to_path_buf()
+        } else {
+            match base
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(path_part)
+                .canonicalize()
+            {
+                Ok(path) => path,
+                Err(e) => {
+                    self.problems.push(Diagnostic::error(
+                        ref_at,
+                        format!(
+                            "cannot read `{path_part}` (relative to `{}`): {e}",
+                            name(base)
+                        ),
+                    ));
+                    return;
+                }
+            }
+        };
+        if !self.allowed.iter().any(|dir| path.starts_with(dir)) {
+            self.problems.push(Diagnostic::error(
+                ref_at,
+                format!(
+                    "`{path_part}` is outside the spec's directory; sdkgen reads files there only when you allow their directory (`--allow-dir`)"
+                ),
+            ));
+            return;
+        }
+        let fragment = fragment.to_string();
+        if path == self.root_file {
+            // Back into the root document: a local reference.
+            set_ref(doc, &at, format!("#{fragment}"));
+            return;
+        }
+        let target_value = match self.part(&path, &fragment) {
+            Ok(value) => value,
+            Err(message) => {
+                self.problems.push(Diagnostic::error(ref_at, message));
+                return;
+            }
+        };
+        if is_schema_place(&at) {
+            let key = (path.clone(), fragment.clone());
+            let component = at
+                .strip_prefix("/components/schemas/")
+                .filter(|name| !name.contains('/'));
+            let name = match (self.hoisted.get(&key), component) {
+                (Some(name), _) => name.clone(),
+                // `components/schemas/Pet: {$ref: pet.yaml}`: the schema takes Pet's place.
+                (None, Some(escaped)) => {
+                    let name = escaped.replace("~1", "/").replace("~0", "~");
+                    self.hoisted.insert(key, name.clone());
+                    if let Some(slot) = pointer_mut(doc, &at) {
+                        *slot = target_value;
+                        collect(slot, &at, Some(&path), pending);
+                    }
+                    return;
+                }
+                (None, None) => {
+                    let name = free_name(doc, &path, &fragment);
+                    self.hoisted.insert(key, name.clone());
+                    let place = join("/components/schemas", &name);
+                    insert_schema(doc, &name, target_value);
+                    collect(
+                        pointer_mut(doc, &place).expect("inserted"),
+                        &place,
+                        Some(&path),
+                        pending,
+                    );
+                    name
+                }
+            };
+            set_ref(doc, &at, format!("#/components/schemas/{}", escape(&name)));
+        } else {
+            self.copies += 1;
+            if self.copies > MAX_COPIES {
+                if self.copies == MAX_COPIES + 1 {
+                    self.problems.push(Diagnostic::error(
+                        ref_at,
+                        format!("`{target}` leads to a cycle of references between files"),
+                    ));
+                }
+                return;
+            }
+            if let Some(slot) = pointer_mut(doc, &at) {
+                *slot = target_value;
+                collect(slot, &at, Some(&path), pending);
+            }
+        }
+    }
+
+    /// The value at `fragment` in the file at `path`, read once.
+    fn part(&mut self, path: &Path, fragment: &str) -> Result<Value, String> {
+        let file = self.files.entry(path.to_path_buf()).or_insert_with(|| {
+            let text =
+                std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", name(path)))?;
+            let text = String::from_utf8(text).map_err(|e| {
+                format!(
+                    "`{}` is not UTF-8 text (invalid byte at offset {})",
+                    name(path),
+                    e.utf8_error().valid_up_to()
+                )
+            })?;
+            load::load(&text).map_err(|problems| {
+                let first = &problems[0];
+                let place = first
+                    .position
+                    .map(|(l, c)| format!(" (line {l}, column {c})"))
+                    .unwrap_or_default();
+                format!("in `{}`{place}: {}", name(path), first.message)
+            })
+        });
+        let value = file.as_ref().map_err(Clone::clone)?;
+        value
+            .pointer(fragment)
+            .cloned()
+            .ok_or_else(|| format!("`{}` has nothing at `#{fragment}`", name(path)))
+    }
+}
+
+/// Every `$ref` under `value` (at `at` in the document), to resolve as written in `file`: in
+/// the root document only references to other files; in another file's part, all of them.
+fn collect(value: &Value, at: &str, file: Option<&Path>, out: &mut Vec<Reference>) {
+    let mut stack = vec![(value, at.to_string())];
+    while let Some((value, at)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    if file.is_some() || !target.starts_with('#') {
+                        out.push(Reference {
+                            at: at.clone(),
+                            target: target.clone(),
+                            file: file.map(Path::to_path_buf),
+                        });
+                    }
+                }
+                for (k, v) in map {
+                    if k != "$ref" {
+                        stack.push((v, join(&at, k)));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    stack.push((v, join(&at, &i.to_string())));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether the value at `pointer` is a schema (so a reference there is to a schema).
+fn is_schema_place(pointer: &str) -> bool {
+    let tokens: Vec<&str> = pointer.split('/').collect();
+    let last = tokens.last().copied().unwrap_or("");
+    let parent = tokens.len().checked_sub(2).map(|i| tokens[i]).unwrap_or("");
+    matches!(
+        last,
+        "schema" | "items" | "additionalProperties" | "not" | "contains" | "if" | "then" | "else"
+    ) || matches!(
+        parent,
+        "properties" | "allOf" | "oneOf" | "anyOf" | "prefixItems" | "patternProperties" | "$defs"
+    ) || (parent == "schemas" && tokens.len() == 4 && tokens[1] == "components")
+}
+
+/// A name in `components/schemas` for a schema from another file: its own name (the last
+/// token of the pointer, or the file's stem), made unique.
+fn free_name(doc: &Value, path: &Path, fragment: &str) -> String {
+    let base = fragment
+        .rsplit('/')
+        .next()
+        .filter(|t| !t.is_empty())
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "External".into())
+        });
+    let taken = |n: &str| doc.pointer(&join("/components/schemas", n)).is_some();
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+fn insert_schema(doc: &mut Value, name: &str, schema: Value) {
+    let Value::Object(root) = doc else { return };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(components) = components {
+        let schemas = components
+            .entry("schemas")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(schemas) = schemas {
+            schemas.insert(name.to_string(), schema);
+        }
+    }
+}
+
+fn set_ref(doc: &mut Value, at: &str, target: String) {
+    if let Some(Value::Object(map)) = pointer_mut(doc, at) {
+        map.insert("$ref".into(), Value::String(target));
+    }
+}
+
+fn pointer_mut<'a>(doc: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
+    if pointer.is_empty() {
+        Some(doc)
+    } else {
+        doc.pointer_mut(pointer)
+    }
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// A file's name for messages: never an absolute path (messages end up in CI logs).
+fn name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_places() {
+        assert!(is_schema_place("/components/schemas/Pet"));
+        assert!(is_schema_place(
+            "/paths/~1a/get/responses/200/content/application~1json/schema"
+        ));
+        assert!(is_schema_place("/components/schemas/Pet/properties/owner"));
+        assert!(is_schema_place("/components/schemas/Pet/allOf/0"));
+        assert!(!is_schema_place("/paths/~1pets"));
+        assert!(!is_schema_place("/paths/~1pets/get/parameters/0"));
+        assert!(!is_schema_place("/components/responses/NotFound"));
+    }
+}
