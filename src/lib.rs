@@ -68,11 +68,14 @@ impl Generated {
 /// Runs the whole pipeline on one document, without touching the file system.
 pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecError> {
     let doc = spec::read_with(source, &options.allowed_dirs)?;
-    let lowered =
-        ir::lower(&doc.openapi, doc.json.get("webhooks")).map_err(|diagnostics| SpecError {
+    let lowered = ir::lower(&doc.openapi, doc.json.get("webhooks")).map_err(|diagnostics| {
+        let mut diagnostics = spec::locate_all(&source.text, diagnostics);
+        spec::in_document_order(&mut diagnostics);
+        SpecError {
             origin: source.origin.clone(),
-            diagnostics: spec::locate_all(&source.text, diagnostics),
-        })?;
+            diagnostics,
+        }
+    })?;
     // The document (JSON and parsed, for a fully inlined spec several times the file's size)
     // is not needed past lowering: free it before the tokens and the formatted text exist.
     let mut notes = doc.report.notes;

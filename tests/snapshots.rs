@@ -295,3 +295,34 @@ fn tag_features() {
     .collect();
     insta::assert_snapshot!("tags-gates", gates.join("\n"));
 }
+
+/// What a user reads for broken documents: every error of the document at once, each with its
+/// pointer, line and column, and what was expected.
+#[test]
+fn diagnostics_of_broken_documents() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/broken");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6);
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let src = source(
+            &format!("broken/{name}"),
+            &std::fs::read_to_string(&path).unwrap(),
+        );
+        let options = Options {
+            crate_name: "broken".into(),
+            extra_derives: Vec::new(),
+            tag_features: true,
+            allowed_dirs: Vec::new(),
+        };
+        let error = match generate(&src, &options) {
+            Ok(_) => panic!("{name} generated"),
+            Err(e) => e.to_string(),
+        };
+        insta::assert_snapshot!(format!("broken-{name}"), error);
+    }
+}

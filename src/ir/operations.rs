@@ -190,8 +190,11 @@ impl<'s, 'a> Operations<'s, 'a> {
         for (p, at) in item_params.chain(op_params) {
             let Some(param) = self.resolve_param(p) else {
                 problems.push(Diagnostic::error(
-                    at,
-                    "this parameter's $ref does not resolve",
+                    join(&at, "$ref"),
+                    format!(
+                        "{} is not a parameter in this document (a $ref to nothing, or to a $ref)",
+                        reference_text(p)
+                    ),
                 ));
                 continue;
             };
@@ -371,8 +374,11 @@ impl<'s, 'a> Operations<'s, 'a> {
             let at = join(pointer, &key);
             let Some(response) = self.resolve_response(response) else {
                 self.schemas.problems.push(Diagnostic::error(
-                    at,
-                    "this response's $ref does not resolve",
+                    join(&at, "$ref"),
+                    format!(
+                        "{} is not a response in this document (a $ref to nothing, or to a $ref)",
+                        reference_text(response)
+                    ),
                 ));
                 continue;
             };
@@ -598,4 +604,12 @@ pub fn auth_schemes(
         }
     }
     out
+}
+
+/// A `$ref`'s target as quoted in messages.
+fn reference_text<T>(r: &ReferenceOr<T>) -> String {
+    match r {
+        ReferenceOr::Reference { reference } => format!("`{reference}`"),
+        ReferenceOr::Item(_) => "this".to_string(),
+    }
 }

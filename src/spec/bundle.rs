@@ -257,7 +257,7 @@ fn collect(value: &Value, at: &str, file: Option<&Path>, out: &mut Vec<Reference
 }
 
 /// Whether the value at `pointer` is a schema (so a reference there is to a schema).
-fn is_schema_place(pointer: &str) -> bool {
+pub(crate) fn is_schema_place(pointer: &str) -> bool {
     let tokens: Vec<&str> = pointer.split('/').collect();
     let last = tokens.last().copied().unwrap_or("");
     let parent = tokens.len().checked_sub(2).map(|i| tokens[i]).unwrap_or("");

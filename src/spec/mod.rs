@@ -36,8 +36,7 @@ pub fn read(source: &Source) -> Result<Document, SpecError> {
 pub fn read_with(source: &Source, allowed: &[std::path::PathBuf]) -> Result<Document, SpecError> {
     let fail = |diagnostics: Vec<Diagnostic>| {
         let mut diagnostics = locate_all(&source.text, diagnostics);
-        // In the document's order, those without a place last.
-        diagnostics.sort_by_key(|d| d.position.unwrap_or((usize::MAX, 0)));
+        in_document_order(&mut diagnostics);
         SpecError {
             origin: source.origin.clone(),
             diagnostics,
@@ -48,7 +47,7 @@ pub fn read_with(source: &Source, allowed: &[std::path::PathBuf]) -> Result<Docu
     let files =
         bundle::bundle(&mut json, std::path::Path::new(&source.origin), allowed).map_err(fail)?;
     let report = normalize::normalize(&mut json);
-    let openapi = parse(&json).map_err(|d| fail(vec![d]))?;
+    let openapi = parse(&json).map_err(fail)?;
     Ok(Document {
         openapi,
         json,
@@ -99,14 +98,206 @@ fn check_root(json: &Value) -> Result<(), Vec<Diagnostic>> {
 }
 
 /// Reads the normalised value with `openapiv3`, naming the exact place of a mismatch.
-pub fn parse(json: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        Diagnostic::error(
-            pointer,
-            format!("not a valid OpenAPI document here: {}", e.inner()),
-        )
+/// Sorts errors in the document's order; those without a place, then the cap's notice, last.
+pub fn in_document_order(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| match d.message.starts_with(MORE_ERRORS) {
+        true => (usize::MAX, usize::MAX),
+        false => d.position.unwrap_or((usize::MAX, 0)),
+    });
+}
+
+/// At most this many errors are reported for one document.
+pub const MAX_ERRORS: usize = 20;
+const MORE_ERRORS: &str = "more errors follow";
+
+/// Parses the normalised document into `openapiv3`'s model. The model's reader stops at the
+/// first error; to report every error together, the offending value is removed and the rest
+/// read again, up to [`MAX_ERRORS`]. An error that only follows from a removal (a required
+/// field now missing, above an earlier error) is not reported.
+pub fn parse(json: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
+    let first = match serde_path_to_error::deserialize(json) {
+        Ok(doc) => return Ok(doc),
+        Err(e) => narrow(json, parse_error(e)),
+    };
+    let mut pruned = json.clone();
+    let mut pointer = first.pointer.clone();
+    let mut problems = vec![first];
+    // List items removed so far (the list's pointer, the index), to give later errors the
+    // place they have in the document as written.
+    let mut removed: Vec<(String, usize)> = Vec::new();
+    while remove(&mut pruned, &pointer, &mut removed) {
+        let mut next = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&pruned) {
+            Ok(_) => break,
+            Err(e) => narrow(&pruned, parse_error(e)),
+        };
+        pointer = next.pointer.clone();
+        next.pointer = as_written(&next.pointer, &removed);
+        let follows = problems.iter().any(|p| {
+            p.pointer == next.pointer || p.pointer.starts_with(&format!("{}/", next.pointer))
+        });
+        if !follows {
+            if problems.len() == MAX_ERRORS {
+                problems.push(Diagnostic::error(
+                    "",
+                    format!("{MORE_ERRORS}; only the first {MAX_ERRORS} are shown"),
+                ));
+                break;
+            }
+            problems.push(next);
+        }
+    }
+    Err(problems)
+}
+
+/// Places where the document's reader keeps no path: `openapiv3` reads `$ref`-or-value and
+/// parameters through buffering enums, so an error inside is reported at an ancestor (often
+/// `/paths`). The error is moved to the first value under it that fails on its own, read as
+/// the type its place holds, and so on down; at most [`NARROW_VISITS`] values are tried.
+fn narrow(json: &Value, error: Diagnostic) -> Diagnostic {
+    let mut error = error;
+    let mut visits = 0;
+    'deeper: loop {
+        let Some(node) = pointer_get(json, &error.pointer) else {
+            return error;
+        };
+        let mut queue = std::collections::VecDeque::from([(node, error.pointer.clone())]);
+        while let Some((value, at)) = queue.pop_front() {
+            visits += 1;
+            if visits > NARROW_VISITS {
+                return error;
+            }
+            if at != error.pointer {
+                if let Some(Err((path, message))) = read_as_its_place(value, &at) {
+                    let pointer = format!("{at}{path}");
+                    if pointer == error.pointer {
+                        return error;
+                    }
+                    error = Diagnostic::error(
+                        pointer,
+                        format!("not a valid OpenAPI document here: {message}"),
+                    );
+                    continue 'deeper;
+                }
+            }
+            match value {
+                Value::Object(map) => {
+                    for (k, v) in map {
+                        queue.push_back((v, crate::diagnostics::join(&at, k)));
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, v) in items.iter().enumerate() {
+                        queue.push_back((v, format!("{at}/{i}")));
+                    }
+                }
+                _ => {}
+            }
+        }
+        return error;
+    }
+}
+
+const NARROW_VISITS: usize = 20_000;
+
+fn pointer_get<'a>(json: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        Some(json)
+    } else {
+        json.pointer(pointer)
+    }
+}
+
+/// Reads `value` as the `openapiv3` type its place holds, when the place is one the reader
+/// loses the path at: `None` for other places and for `$ref`s, else the path and message of
+/// the error inside, if any.
+fn read_as_its_place(value: &Value, at: &str) -> Option<Result<(), (String, String)>> {
+    fn read<T: serde::de::DeserializeOwned>(value: &Value) -> Result<(), (String, String)> {
+        serde_path_to_error::deserialize::<_, T>(value)
+            .map(drop)
+            .map_err(|e| (path_to_pointer(e.path()), e.inner().to_string()))
+    }
+    if value.get("$ref").is_some() {
+        return None;
+    }
+    let tokens: Vec<&str> = at.split('/').collect();
+    let last = tokens.last().copied().unwrap_or("");
+    let parent = tokens.len().checked_sub(2).map_or("", |i| tokens[i]);
+    let in_components =
+        |kind: &str| tokens.len() == 4 && tokens[1] == "components" && tokens[2] == kind;
+    Some(if tokens.len() == 3 && tokens[1] == "paths" {
+        read::<openapiv3::PathItem>(value)
+    } else if parent == "parameters" {
+        read::<openapiv3::Parameter>(value)
+    } else if last == "requestBody" || in_components("requestBodies") {
+        read::<openapiv3::RequestBody>(value)
+    } else if parent == "responses" {
+        read::<openapiv3::Response>(value)
+    } else if in_components("securitySchemes") {
+        read::<openapiv3::SecurityScheme>(value)
+    } else if parent == "headers" {
+        read::<openapiv3::Header>(value)
+    } else if bundle::is_schema_place(at) {
+        read::<openapiv3::Schema>(value)
+    } else {
+        return None;
     })
+}
+
+fn parse_error(e: serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
+    Diagnostic::error(
+        path_to_pointer(e.path()),
+        format!("not a valid OpenAPI document here: {}", e.inner()),
+    )
+}
+
+/// A pointer into the pruned document as a pointer into the document as written: each removed
+/// list item, last first, moves the later items' indexes back up.
+fn as_written(pointer: &str, removed: &[(String, usize)]) -> String {
+    let mut pointer = pointer.to_string();
+    for (list, index) in removed.iter().rev() {
+        let Some(rest) = pointer.strip_prefix(&format!("{list}/")) else {
+            continue;
+        };
+        let (token, tail) = rest.split_once('/').map_or((rest, ""), |(t, r)| (t, r));
+        if let Ok(i) = token.parse::<usize>() {
+            if i >= *index {
+                let tail = if tail.is_empty() {
+                    String::new()
+                } else {
+                    format!("/{tail}")
+                };
+                pointer = format!("{list}/{}{tail}", i + 1);
+            }
+        }
+    }
+    pointer
+}
+
+/// Removes the value at `pointer` from its parent; false when there is nothing to remove (the
+/// root, or a place that is not there). A removed list item is recorded in `removed`.
+fn remove(doc: &mut Value, pointer: &str, removed: &mut Vec<(String, usize)>) -> bool {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    let parent_pointer = parent;
+    let parent = if parent.is_empty() {
+        Some(doc)
+    } else {
+        doc.pointer_mut(parent)
+    };
+    match parent {
+        Some(Value::Object(map)) => map.shift_remove(&key).is_some(),
+        Some(Value::Array(items)) => match key.parse::<usize>() {
+            Ok(i) if i < items.len() => {
+                items.remove(i);
+                removed.push((parent_pointer.to_string(), i));
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
