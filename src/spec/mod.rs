@@ -109,6 +109,8 @@ pub fn in_document_order(diagnostics: &mut [Diagnostic]) {
 /// At most this many errors are reported for one document.
 pub const MAX_ERRORS: usize = 20;
 const MORE_ERRORS: &str = "more errors follow";
+/// How many times the document is read again looking for further errors.
+const MAX_READINGS: usize = 100;
 
 /// Parses the normalised document into `openapiv3`'s model. The model's reader stops at the
 /// first error; to report every error together, the offending value is removed and the rest
@@ -125,7 +127,10 @@ pub fn parse(json: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
     // List items removed so far (the list's pointer, the index), to give later errors the
     // place they have in the document as written.
     let mut removed: Vec<(String, usize)> = Vec::new();
-    while remove(&mut pruned, &pointer, &mut removed) {
+    // Each reading is a whole parse: bounded, whatever the document.
+    let mut readings = 0;
+    while readings < MAX_READINGS && remove(&mut pruned, &pointer, &mut removed) {
+        readings += 1;
         let mut next = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&pruned) {
             Ok(_) => break,
             Err(e) => narrow(&pruned, parse_error(e)),
