@@ -38,6 +38,9 @@ pub struct Options {
     /// Directories besides the spec's own that files it refers to (`$ref: ../shared/x.yaml`)
     /// may be read from.
     pub allowed_dirs: Vec<std::path::PathBuf>,
+    /// Generate only the operations of these tags (by tag or feature name) and what they use;
+    /// empty: everything.
+    pub only_tags: Vec<String>,
 }
 
 /// A generated SDK, in memory.
@@ -68,7 +71,7 @@ impl Generated {
 /// Runs the whole pipeline on one document, without touching the file system.
 pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecError> {
     let doc = spec::read_with(source, &options.allowed_dirs)?;
-    let lowered = ir::lower(&doc.openapi, doc.json.get("webhooks")).map_err(|diagnostics| {
+    let mut lowered = ir::lower(&doc.openapi, doc.json.get("webhooks")).map_err(|diagnostics| {
         let mut diagnostics = spec::locate_all(&source.text, diagnostics);
         spec::in_document_order(&mut diagnostics);
         SpecError {
@@ -76,6 +79,12 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
             diagnostics,
         }
     })?;
+    if !options.only_tags.is_empty() {
+        ir::select(&mut lowered.api, &options.only_tags).map_err(|message| SpecError {
+            origin: source.origin.clone(),
+            diagnostics: vec![Diagnostic::error("/tags", message)],
+        })?;
+    }
     // The document (JSON and parsed, for a fully inlined spec several times the file's size)
     // is not needed past lowering: free it before the tokens and the formatted text exist.
     let mut notes = doc.report.notes;

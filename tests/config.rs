@@ -104,3 +104,50 @@ fn outside_a_build_script_the_output_directory_must_be_given() {
         .unwrap_err();
     assert!(err.to_string().contains("OUT_DIR is not set"), "{err}");
 }
+
+/// `Config::tags`: only the chosen tags' operations and what they use are generated; models no
+/// operation uses stay; an unknown tag is an error naming the spec's tags.
+#[test]
+fn tags_choose_the_operations_generated() {
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tags.yaml");
+    let code = Config::new().tags(["Pets"]).generate(spec).unwrap().code;
+    for present in [
+        "pub async fn list_pets",
+        "pub async fn order_pet",
+        "pub async fn health",
+        "pub struct Pet ",
+        "pub struct Coupon",
+        "PetProblem(",
+    ] {
+        assert!(code.contains(present), "missing `{present}`");
+    }
+    for absent in [
+        "place_order",
+        "pub struct Order",
+        "pub struct Receipt",
+        "ReceiptStatus",
+    ] {
+        assert!(!code.contains(absent), "`{absent}` was generated");
+    }
+    assert!(
+        !code.contains("#[cfg(feature"),
+        "build.rs output has no features"
+    );
+    // By feature name too.
+    let by_feature = Config::new()
+        .tags(["store-orders"])
+        .generate(spec)
+        .unwrap()
+        .code;
+    assert!(by_feature.contains("place_order") && !by_feature.contains("list_pets"));
+
+    let err = Config::new()
+        .tags(["Cats"])
+        .generate(spec)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no operation has the tag `Cats`; the tags are: Pets, Store Orders"),
+        "{err}"
+    );
+}

@@ -38,6 +38,7 @@ fn generate_all(specs: &[PathBuf]) -> Vec<String> {
                 extra_derives: Vec::new(),
                 tag_features: true,
                 allowed_dirs: Vec::new(),
+                only_tags: Vec::new(),
             };
             let generated = generate(&source, &options).unwrap();
             let notes: Vec<String> = generated.notes.iter().map(|n| n.to_string()).collect();

@@ -21,6 +21,7 @@ fn generated() -> sdkgen::Generated {
         extra_derives: Vec::new(),
         tag_features: true,
         allowed_dirs: Vec::new(),
+        only_tags: Vec::new(),
     };
     generate(&source, &options).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -222,6 +222,7 @@ fn options() -> Options {
         extra_derives: Vec::new(),
         tag_features: true,
         allowed_dirs: Vec::new(),
+        only_tags: Vec::new(),
     }
 }
 

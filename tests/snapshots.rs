@@ -16,6 +16,7 @@ fn generate_code(src: &Source) -> String {
         extra_derives: Vec::new(),
         tag_features: true,
         allowed_dirs: Vec::new(),
+        only_tags: Vec::new(),
     };
     generate(src, &options)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -149,6 +150,7 @@ fn notes(name: &str) -> Vec<String> {
         extra_derives: Vec::new(),
         tag_features: true,
         allowed_dirs: Vec::new(),
+        only_tags: Vec::new(),
     };
     generate(&fixture(name), &options)
         .unwrap()
@@ -264,6 +266,7 @@ fn tag_features() {
         extra_derives: Vec::new(),
         tag_features: true,
         allowed_dirs: Vec::new(),
+        only_tags: Vec::new(),
     };
     let generated = generate(&fixture("tags"), &options).unwrap();
     let files = generated.crate_files("shop", "tags.yaml");
@@ -318,6 +321,7 @@ fn diagnostics_of_broken_documents() {
             extra_derives: Vec::new(),
             tag_features: true,
             allowed_dirs: Vec::new(),
+            only_tags: Vec::new(),
         };
         let error = match generate(&src, &options) {
             Ok(_) => panic!("{name} generated"),

@@ -54,6 +54,7 @@ fn generate(bencher: divan::Bencher, name: &str) {
         extra_derives: Vec::new(),
         tag_features: true,
         allowed_dirs: Vec::new(),
+        only_tags: Vec::new(),
     };
     bencher.bench(|| sdkgen::generate(&source, &options).expect("generates"));
 }

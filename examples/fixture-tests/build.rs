@@ -15,5 +15,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .file_name(format!("{}.rs", fixture.replace('-', "_")))
             .compile(format!("../../tests/fixtures/{fixture}.yaml"))?;
     }
+    // One tag of a tagged API, as a build.rs user of a few endpoints generates it.
+    sdkgen::Config::new()
+        .file_name("tags_pets.rs")
+        .tags(["Pets"])
+        .compile("../../tests/fixtures/tags.yaml")?;
     Ok(())
 }

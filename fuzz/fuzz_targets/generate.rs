@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
         extra_derives: Vec::new(),
         tag_features: true,
         allowed_dirs: Vec::new(),
+        only_tags: Vec::new(),
     };
     if let Ok(generated) = sdkgen::generate(&source, &options) {
         if let Err(e) = syn::parse_file(&generated.code) {

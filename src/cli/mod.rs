@@ -178,6 +178,7 @@ fn generate_reporting(
         // The CLI writes a crate of its own, whose Cargo.toml declares a feature per tag.
         tag_features: true,
         allowed_dirs: allowed_dirs.to_vec(),
+        only_tags: Vec::new(),
     };
     let generated = generate(source, &options).map_err(|e| {
         eprintln!("{e}");

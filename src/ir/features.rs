@@ -5,6 +5,8 @@
 //! of the gates of every operation that reaches it through fields, variants and aliases; a
 //! type that an untagged operation reaches, or that no operation reaches (a model the user
 //! may build by hand, a webhook payload), is never gated.
+//!
+//! build.rs users choose tags with [`select`] instead: what they leave out is not generated.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -83,6 +85,51 @@ pub fn assign(api: &mut Api) {
         };
     }
     api.features = features;
+}
+
+/// Keeps only what the tags in `wanted` need (named by tag or by feature): their operations,
+/// the models and error bodies those reach, and everything ungated. For build.rs, where the
+/// SDK is part of the user's crate and cargo features are not the SDK's to declare.
+pub fn select(api: &mut Api, wanted: &[String]) -> Result<(), String> {
+    let mut chosen = BTreeSet::new();
+    for w in wanted {
+        match api.features.iter().find(|f| &f.tag == w || &f.name == w) {
+            Some(f) => {
+                chosen.insert(f.name.clone());
+            }
+            None => {
+                let known: Vec<&str> = api.features.iter().map(|f| f.tag.as_str()).collect();
+                return Err(format!(
+                    "no operation has the tag `{w}`; the tags are: {}",
+                    if known.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+            }
+        }
+    }
+    let keep = |gate: &Gate| gate.is_empty() || gate.iter().any(|f| chosen.contains(f));
+    api.operations.retain(|op| keep(&op.gate));
+    api.types.retain(|t| keep(&t.gate));
+    let mut renumber = Vec::new();
+    let mut kept = 0;
+    for body in &api.error_bodies {
+        renumber.push(keep(&body.gate).then_some(kept));
+        kept += usize::from(keep(&body.gate));
+    }
+    api.error_bodies.retain(|b| keep(&b.gate));
+    for op in &mut api.operations {
+        for e in &mut op.errors {
+            // An operation kept has every error body it names kept: its gate is among theirs.
+            e.body = renumber[e.body].expect("an error body of a kept operation is kept");
+        }
+    }
+    let names: BTreeSet<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    api.part_types.retain(|n| names.contains(n.as_str()));
+    api.features.retain(|f| chosen.contains(&f.name));
+    Ok(())
 }
 
 /// A valid, distinct cargo feature name per tag, in the order tags first appear.

@@ -7,7 +7,7 @@ mod lower;
 mod operations;
 mod schemas;
 
-pub use features::{Gate, TagFeature};
+pub use features::{select, Gate, TagFeature};
 pub use lower::lower;
 
 /// A whole API, ready to emit.

@@ -49,3 +49,8 @@ pub mod scalars_and_directions {
 pub mod parameter_styles {
     include!(concat!(env!("OUT_DIR"), "/parameter_styles.rs"));
 }
+
+/// `tests/fixtures/tags.yaml` generated with `Config::tags(["Pets"])`.
+pub mod tags_pets {
+    include!(concat!(env!("OUT_DIR"), "/tags_pets.rs"));
+}
