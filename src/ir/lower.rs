@@ -29,7 +29,7 @@ pub fn lower(
     schemas.lower_components();
 
     let mut notes = Vec::new();
-    let mut auth = auth_schemes(components, &mut notes);
+    let mut auth = auth_schemes(components, &mut notes, &mut schemas.problems);
     let mut methods = Namespace::with_reserved(CLIENT_RESERVED);
     for scheme in &mut auth {
         if matches!(scheme.kind, AuthKind::ApiKey { .. }) {

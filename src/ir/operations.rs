@@ -73,6 +73,16 @@ impl<'s, 'a> Operations<'s, 'a> {
                 Parameter::Header { .. } => ParamLocation::Header,
                 Parameter::Cookie { .. } => ParamLocation::Cookie,
             };
+            if matches!(location, ParamLocation::Header | ParamLocation::Cookie)
+                && !is_token(&data.name)
+            {
+                self.schemas.problems.push(not_a_token(
+                    join(&param_pointer, "name"),
+                    &data.name,
+                    location,
+                ));
+                continue;
+            }
             // A header the spec also declares as a security scheme (`Authorization` beside an
             // HTTP bearer scheme) is the credential, given once to the client.
             if let Some(scheme) = self.scheme_for_param(location, &data.name) {
@@ -558,9 +568,32 @@ fn path_words(path: &str) -> String {
 }
 
 /// The security schemes a spec declares, as the client can send them.
+/// An HTTP token (RFC 9110): what a header or cookie name may be. Anything else could never
+/// be sent, so a spec that names one is refused rather than given code that always fails.
+pub fn is_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn not_a_token(pointer: String, name: &str, location: ParamLocation) -> Diagnostic {
+    let what = match location {
+        ParamLocation::Cookie => "cookie",
+        _ => "header",
+    };
+    Diagnostic::error(
+        pointer,
+        format!(
+            "{name:?} is not a valid HTTP {what} name (letters, digits and !#$%&'*+-.^_`|~ only), so no request could carry it"
+        ),
+    )
+}
+
 pub fn auth_schemes(
     components: Option<&Components>,
     notes: &mut Vec<Diagnostic>,
+    problems: &mut Vec<Diagnostic>,
 ) -> Vec<AuthScheme> {
     use openapiv3::{APIKeyLocation, SecurityScheme};
     let empty = IndexMap::new();
@@ -581,12 +614,17 @@ pub fn auth_schemes(
                 SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. },
             ) => Some(AuthKind::Bearer),
             ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => {
+                let location = match location {
+                    APIKeyLocation::Query => ParamLocation::Query,
+                    APIKeyLocation::Header => ParamLocation::Header,
+                    APIKeyLocation::Cookie => ParamLocation::Cookie,
+                };
+                if location != ParamLocation::Query && !is_token(name) {
+                    problems.push(not_a_token(join(&pointer, "name"), name, location));
+                    continue;
+                }
                 Some(AuthKind::ApiKey {
-                    location: match location {
-                        APIKeyLocation::Query => ParamLocation::Query,
-                        APIKeyLocation::Header => ParamLocation::Header,
-                        APIKeyLocation::Cookie => ParamLocation::Cookie,
-                    },
+                    location,
                     name: name.clone(),
                 })
             }
