@@ -158,3 +158,29 @@ fn a_burst_of_writes_is_generated_once_from_the_last() {
         watcher.seen_err
     );
 }
+
+#[test]
+fn a_change_to_a_referenced_file_in_another_directory_regenerates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("schemas")).unwrap();
+    let pet = dir.path().join("schemas/pet.yaml");
+    std::fs::write(&pet, "type: object\nproperties:\n  name: {type: string}\n").unwrap();
+    std::fs::write(
+        dir.path().join("api.yaml"),
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet:\n      $ref: schemas/pet.yaml\n",
+    )
+    .unwrap();
+    let lib = dir.path().join("sdk/src/lib.rs");
+
+    let mut watcher = Watcher::start(dir.path());
+    watcher.wait_for("watching api.yaml", false);
+    assert!(!std::fs::read_to_string(&lib).unwrap().contains("pub age"));
+
+    std::fs::write(
+        &pet,
+        "type: object\nproperties:\n  name: {type: string}\n  age: {type: integer}\n",
+    )
+    .unwrap();
+    watcher.wait_for("API changes:", false);
+    assert!(std::fs::read_to_string(&lib).unwrap().contains("pub age"));
+}

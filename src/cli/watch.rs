@@ -1,5 +1,6 @@
 //! `generate --watch`: regenerate whenever the spec file changes, until interrupted.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -14,10 +15,11 @@ const DEBOUNCE: Duration = Duration::from_millis(200);
 
 pub fn run(spec: &Path, crate_name: &str, allowed_dirs: &[PathBuf], out: &Path) -> Outcome {
     let mut last = None;
-    regenerate(spec, crate_name, allowed_dirs, out, &mut last);
+    let mut files = regenerate(spec, crate_name, allowed_dirs, out, &mut last);
 
-    // The directory is watched, not the file: editors that save by writing a new file and
-    // renaming it over the old one would end a watch on the file itself.
+    // Directories are watched, not files: editors that save by writing a new file and renaming
+    // it over the old one would end a watch on the file itself. The spec's directory, and the
+    // directory of every file it refers to, as they become known.
     let dir = match spec.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -27,19 +29,43 @@ pub fn run(spec: &Path, crate_name: &str, allowed_dirs: &[PathBuf], out: &Path) 
         eprintln!("error: cannot watch {}: {e}", dir.display());
         exit::IO
     })?;
-    debouncer
-        .watcher()
-        .watch(dir, RecursiveMode::NonRecursive)
-        .map_err(|e| {
-            eprintln!("error: cannot watch {}: {e}", dir.display());
-            exit::IO
-        })?;
+    let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut watch = |dir: &Path, watched: &mut BTreeSet<PathBuf>| -> Outcome {
+        if watched.insert(dir.to_path_buf()) {
+            debouncer
+                .watcher()
+                .watch(dir, RecursiveMode::NonRecursive)
+                .map_err(|e| {
+                    eprintln!("error: cannot watch {}: {e}", dir.display());
+                    exit::IO
+                })?;
+        }
+        Ok(())
+    };
+    watch(dir, &mut watched)?;
+    for file in &files {
+        if let Some(parent) = file.parent() {
+            watch(parent, &mut watched)?;
+        }
+    }
     println!("watching {} for changes (Ctrl-C to stop)", spec.display());
     let name = spec.file_name();
     for events in rx {
         match events {
-            Ok(events) if events.iter().any(|e| e.path.file_name() == name) => {
-                regenerate(spec, crate_name, allowed_dirs, out, &mut last);
+            Ok(events)
+                if events.iter().any(|e| {
+                    e.path.file_name() == name || files.iter().any(|f| same_file(f, &e.path))
+                }) =>
+            {
+                let read = regenerate(spec, crate_name, allowed_dirs, out, &mut last);
+                if !read.is_empty() {
+                    files = read;
+                }
+                for file in &files {
+                    if let Some(parent) = file.parent() {
+                        watch(parent, &mut watched)?;
+                    }
+                }
             }
             Ok(_) => {}
             Err(e) => eprintln!("warning: watching {}: {e}", dir.display()),
@@ -48,27 +74,37 @@ pub fn run(spec: &Path, crate_name: &str, allowed_dirs: &[PathBuf], out: &Path) 
     Ok(())
 }
 
+/// Whether an event's path is `file` (event paths may not be canonical).
+fn same_file(file: &Path, event: &Path) -> bool {
+    file == event || event.canonicalize().is_ok_and(|e| e == file)
+}
+
 /// One round: read, generate, write, report. Errors are printed and the watch goes on, so a
-/// half-typed spec never ends the session; the SDK on disk stays as it was.
+/// half-typed spec never ends the session; the SDK on disk stays as it was. Returns the other
+/// files the spec refers to (none when it could not be generated).
 fn regenerate(
     spec: &Path,
     crate_name: &str,
     allowed_dirs: &[PathBuf],
     out: &Path,
     last: &mut Option<String>,
-) {
+) -> Vec<PathBuf> {
     let Ok(source) = read(Some(spec)) else {
-        return;
+        return Vec::new();
     };
-    // Saved without a change (or touched): nothing to do.
-    if last.as_deref() == Some(source.text.as_str()) {
-        return;
-    }
-    *last = Some(source.text.clone());
     match generate_reporting(&source, crate_name, allowed_dirs) {
         Ok(generated) => {
-            let _ = sync::write(&source, &generated, crate_name, out);
+            // Saved without a change (or touched): nothing to write, nothing to report.
+            if last.as_deref() != Some(generated.code.as_str()) {
+                *last = Some(generated.code.clone());
+                let _ = sync::write(&source, &generated, crate_name, out);
+            }
+            generated.files
         }
-        Err(_) => eprintln!("the SDK in {} is left as it was", out.display()),
+        Err(_) => {
+            *last = None;
+            eprintln!("the SDK in {} is left as it was", out.display());
+            Vec::new()
+        }
     }
 }
