@@ -130,3 +130,26 @@ fn urls_are_never_fetched_and_missing_files_are_named() {
         "has nothing at `#/Nope`",
     );
 }
+
+/// Text handed to the library with a name that is not its file has no directory: a reference
+/// to a file is refused rather than read from wherever the process runs.
+#[test]
+fn a_document_not_read_from_a_file_reads_no_other_file() {
+    let source = sdkgen::Source {
+        origin: "not-a-file-here.yaml".into(),
+        text: "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: /etc/passwd\n".into(),
+    };
+    let options = sdkgen::Options {
+        crate_name: "t".into(),
+        extra_derives: Vec::new(),
+        tag_features: false,
+        allowed_dirs: Vec::new(),
+        only_tags: Vec::new(),
+    };
+    let err = sdkgen::generate(&source, &options).unwrap_err().to_string();
+    assert!(
+        err.contains("this document was not read from a file"),
+        "{err}"
+    );
+    assert!(!err.contains("root:"), "{err}");
+}

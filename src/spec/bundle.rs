@@ -33,13 +33,25 @@ pub fn bundle(
     if pending.is_empty() {
         return Ok(Vec::new());
     }
-    let root_file = origin
-        .canonicalize()
-        .unwrap_or_else(|_| origin.to_path_buf());
-    let root_dir = root_file
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    // A document that was not read from a file (text handed to the library, the embedded spec)
+    // has no directory to read others from: its references to files are refused.
+    let Ok(root_file) = origin.canonicalize() else {
+        return Err(pending
+            .iter()
+            .map(|r| {
+                Diagnostic::error(
+                    join(&r.at, "$ref"),
+                    format!(
+                        "`{}` refers to another file, but this document was not read from a file",
+                        r.target
+                    ),
+                )
+            })
+            .collect());
+    };
+    let Some(root_dir) = root_file.parent().map(Path::to_path_buf) else {
+        return Ok(Vec::new());
+    };
     let mut bundler = Bundler {
         root_file,
         allowed: std::iter::once(root_dir)

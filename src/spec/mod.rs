@@ -11,7 +11,8 @@ use crate::diagnostics::{Diagnostic, SpecError};
 /// A spec as the user handed it over.
 #[derive(Debug, Clone)]
 pub struct Source {
-    /// How to name it in messages: a path, or `<embedded>`.
+    /// How to name it in messages: a path, or `<embedded>`. When it is the path of the file,
+    /// `$ref`s to other files are resolved against it; otherwise they are refused.
     pub origin: String,
     pub text: String,
 }
