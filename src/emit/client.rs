@@ -267,7 +267,7 @@ fn operation(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
         }
     };
     let error_arms = error_arms(api, op);
-    let documented = documented_statuses(api, op);
+    let documented = documented_statuses(op);
     let request_mut = (!statements.is_empty()).then(|| quote!(mut));
     let cfg = gate_attr(&op.gate, options);
     quote! {
@@ -287,25 +287,11 @@ fn operation(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
 
 /// The statuses whose bodies an operation reads whole, as inclusive ranges: its successes and
 /// documented errors (everything, with a `default`).
-fn documented_statuses(api: &Api, op: &Operation) -> Vec<TokenStream> {
+fn documented_statuses(op: &Operation) -> Vec<TokenStream> {
+    // Every success, `Statuses` variants included, is a 2xx.
     let mut ranges: Vec<(u16, u16)> = vec![(200, 299)];
-    if let Success::Statuses(name) = &op.success {
-        if let Some(TypeKind::Statuses(variants)) =
-            api.types.iter().find(|t| &t.name == name).map(|t| &t.kind)
-        {
-            for v in variants {
-                if let StatusMatch::Code(code) = v.status {
-                    ranges.push((code, code));
-                }
-            }
-        }
-    }
     for e in &op.errors {
-        ranges.push(match e.status {
-            StatusMatch::Code(code) => (code, code),
-            StatusMatch::Range(r) => (r * 100, r * 100 + 99),
-            StatusMatch::Default => (0, u16::MAX),
-        });
+        ranges.push(e.status.interval().unwrap_or((0, u16::MAX)));
     }
     ranges.sort_unstable();
     // Overlapping and adjacent ranges become one, so the list stays short.
@@ -344,13 +330,9 @@ fn error_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let mut groups: Vec<(usize, Vec<(u16, u16)>)> = Vec::new();
     let mut default = None;
     for e in sorted {
-        let interval = match e.status {
-            StatusMatch::Code(code) => (code, code),
-            StatusMatch::Range(r) => (r * 100, r * 100 + 99),
-            StatusMatch::Default => {
-                default = Some(e.body);
-                continue;
-            }
+        let Some(interval) = e.status.interval() else {
+            default = Some(e.body);
+            continue;
         };
         match groups.last_mut() {
             // Touching intervals merge (`400..=599`, not `400..=499 | 500..=599`).

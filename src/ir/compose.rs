@@ -13,8 +13,9 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
-use super::schemas::{unescape_token, Schemas, COMPONENT_PREFIX};
+use super::schemas::{Schemas, COMPONENT_PREFIX};
 use super::{Ty, TypeKind};
+use crate::diagnostics::unescape_token;
 use crate::diagnostics::{join, Diagnostic};
 
 /// How deep `allOf` may nest (through references included) before it is given up on; real

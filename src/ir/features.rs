@@ -26,16 +26,17 @@ pub type Gate = Vec<String>;
 
 /// Names a feature per tag and sets the gate of every operation, type and error body.
 pub fn assign(api: &mut Api) {
-    let tags: Vec<Vec<String>> = api.operations.iter().map(|op| op.tags.clone()).collect();
-    let features = feature_names(&tags);
+    let features = feature_names(api.operations.iter().flat_map(|op| &op.tags));
     let by_tag: HashMap<&str, &str> = features
         .iter()
         .map(|f| (f.tag.as_str(), f.name.as_str()))
         .collect();
-    let op_gates: Vec<Option<BTreeSet<String>>> = tags
+    let op_gates: Vec<Option<BTreeSet<String>>> = api
+        .operations
         .iter()
-        .map(|tags| {
-            let gate: BTreeSet<String> = tags
+        .map(|op| {
+            let gate: BTreeSet<String> = op
+                .tags
                 .iter()
                 .filter_map(|t| by_tag.get(t.as_str()).map(|f| f.to_string()))
                 .collect();
@@ -133,11 +134,11 @@ pub fn select(api: &mut Api, wanted: &[String]) -> Result<(), String> {
 }
 
 /// A valid, distinct cargo feature name per tag, in the order tags first appear.
-fn feature_names(tags: &[Vec<String>]) -> Vec<TagFeature> {
+fn feature_names<'t>(tags: impl IntoIterator<Item = &'t String>) -> Vec<TagFeature> {
     let mut seen_tags = BTreeSet::new();
     let mut taken = BTreeSet::new();
     let mut out = Vec::new();
-    for tag in tags.iter().flatten() {
+    for tag in tags {
         // An empty tag (modbox's `''`) groups nothing: its operations stay ungated.
         if tag.trim().is_empty() || !seen_tags.insert(tag.as_str()) {
             continue;
@@ -220,7 +221,8 @@ fn success_named<'a>(success: &'a Success, out: &mut Vec<&'a str>) {
     }
 }
 
-fn named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
+/// Every named type `ty` mentions, through lists, maps and nullability.
+pub(super) fn named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
     match ty {
         Ty::Named(name) => out.push(name),
         Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named(inner, out),
@@ -275,15 +277,10 @@ mod tests {
 
     #[test]
     fn feature_names_are_valid_and_distinct() {
-        let tags = vec![
-            vec!["Disks".to_string(), "system/silos".to_string()],
-            vec![
-                "disks".to_string(),
-                "default".to_string(),
-                "✓".to_string(),
-                " ".to_string(),
-            ],
-        ];
+        // Two operations' tags, in order.
+        let tags: Vec<String> = ["Disks", "system/silos", "disks", "default", "✓", " "]
+            .map(String::from)
+            .into();
         let names: Vec<String> = feature_names(&tags).into_iter().map(|f| f.name).collect();
         assert_eq!(
             names,

@@ -52,7 +52,7 @@ pub fn lower(
             ReferenceOr::Reference { reference } => {
                 let target = reference
                     .strip_prefix("#/paths/")
-                    .map(|t| t.replace("~1", "/").replace("~0", "~"))
+                    .map(crate::diagnostics::unescape_token)
                     .and_then(|t| doc.paths.paths.get(&t))
                     .and_then(ReferenceOr::as_item);
                 match target {
@@ -178,20 +178,7 @@ pub(super) fn server_url(servers: &[openapiv3::Server]) -> Option<String> {
 /// component of the "holds inline" graph. Linear in types and fields, so a chain of 5,000
 /// schemas each holding the one before costs no more than 5,000 unrelated ones.
 fn box_recursive_fields(types: &mut [TypeDef]) {
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
-    let edges: Vec<Vec<usize>> = types
-        .iter()
-        .map(|t| {
-            inline_targets(&t.kind)
-                .into_iter()
-                .filter_map(|n| index.get(n).copied())
-                .collect()
-        })
-        .collect();
+    let (index, edges) = type_graph(types, inline_targets);
     let component = strongly_connected(&edges);
     for (ti, t) in types.iter_mut().enumerate() {
         if let TypeKind::Struct(s) = &mut t.kind {
@@ -208,25 +195,13 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
 /// Rust rejects. A cycle of bare references constrains nothing: each becomes any JSON value, with
 /// a note. A list or map that contains itself becomes a tuple struct, which Rust allows.
 fn break_alias_cycles(types: &mut [TypeDef], notes: &mut Vec<Diagnostic>) {
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
-    let edges: Vec<Vec<usize>> = types
-        .iter()
-        .map(|t| match &t.kind {
-            TypeKind::Alias(ty) => {
-                let mut named = Vec::new();
-                all_named(ty, &mut named);
-                named
-                    .iter()
-                    .filter_map(|n| index.get(*n).copied())
-                    .collect()
-            }
-            _ => Vec::new(),
-        })
-        .collect();
+    let (_, edges) = type_graph(types, |kind| {
+        let mut named = Vec::new();
+        if let TypeKind::Alias(ty) = kind {
+            super::features::named(ty, &mut named);
+        }
+        named
+    });
     let component = strongly_connected(&edges);
     let mut size: HashMap<usize, usize> = HashMap::new();
     for c in &component {
@@ -255,12 +230,26 @@ fn break_alias_cycles(types: &mut [TypeDef], notes: &mut Vec<Diagnostic>) {
     }
 }
 
-fn all_named<'a>(ty: &'a Ty, out: &mut Vec<&'a str>) {
-    match ty {
-        Ty::Named(n) => out.push(n),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => all_named(inner, out),
-        _ => {}
-    }
+/// Each type's index by name, and the edges `targets` gives between types, as indexes.
+fn type_graph(
+    types: &[TypeDef],
+    targets: impl Fn(&TypeKind) -> Vec<&str>,
+) -> (HashMap<String, usize>, Vec<Vec<usize>>) {
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let edges = types
+        .iter()
+        .map(|t| {
+            targets(&t.kind)
+                .into_iter()
+                .filter_map(|n| index.get(n).copied())
+                .collect()
+        })
+        .collect();
+    (index, edges)
 }
 
 /// The named types a type holds inline.

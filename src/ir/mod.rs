@@ -386,6 +386,17 @@ pub enum StatusMatch {
     Default,
 }
 
+impl StatusMatch {
+    /// The statuses matched, as an inclusive range; `None` for `default` (any other).
+    pub fn interval(self) -> Option<(u16, u16)> {
+        match self {
+            StatusMatch::Code(code) => Some((code, code)),
+            StatusMatch::Range(r) => Some((r * 100, r * 100 + 99)),
+            StatusMatch::Default => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorBody {
     pub variant: String,

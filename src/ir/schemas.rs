@@ -13,7 +13,7 @@ use super::{
     Docs, EnumValue, Field, Gate, IntValue, Presence, Struct, Tagged, TaggedVariant, Ty, TypeDef,
     TypeKind, Uses, Variant,
 };
-use crate::diagnostics::{join, Diagnostic};
+use crate::diagnostics::{join, unescape_token, Diagnostic};
 use crate::naming::{Case, Namespace};
 
 pub(super) const COMPONENT_PREFIX: &str = "#/components/schemas/";
@@ -668,8 +668,4 @@ pub fn docs_of(schema: &Schema) -> Docs {
         summary: schema.schema_data.title.clone(),
         description: schema.schema_data.description.clone(),
     }
-}
-
-pub(super) fn unescape_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }

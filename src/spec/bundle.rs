@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::load;
-use crate::diagnostics::{join, Diagnostic};
+use crate::diagnostics::{escape_token, join, unescape_token, Diagnostic};
 
 /// Copies in place beyond this many are taken for a cycle of non-schema references.
 const MAX_COPIES: usize = 10_000;
@@ -166,9 +166,9 @@ impl Bundler {
                 (Some(name), _) => name.clone(),
                 // `components/schemas/Pet: {$ref: pet.yaml}`: the schema takes Pet's place.
                 (None, Some(escaped)) => {
-                    let name = escaped.replace("~1", "/").replace("~0", "~");
+                    let name = unescape_token(escaped);
                     self.hoisted.insert(key, name.clone());
-                    if let Some(slot) = pointer_mut(doc, &at) {
+                    if let Some(slot) = doc.pointer_mut(&at) {
                         *slot = target_value;
                         collect(slot, &at, Some(&path), pending);
                     }
@@ -180,7 +180,7 @@ impl Bundler {
                     let place = join("/components/schemas", &name);
                     insert_schema(doc, &name, target_value);
                     collect(
-                        pointer_mut(doc, &place).expect("inserted"),
+                        doc.pointer_mut(&place).expect("inserted"),
                         &place,
                         Some(&path),
                         pending,
@@ -188,7 +188,11 @@ impl Bundler {
                     name
                 }
             };
-            set_ref(doc, &at, format!("#/components/schemas/{}", escape(&name)));
+            set_ref(
+                doc,
+                &at,
+                format!("#/components/schemas/{}", escape_token(&name)),
+            );
         } else {
             self.copies += 1;
             if self.copies > MAX_COPIES {
@@ -200,7 +204,7 @@ impl Bundler {
                 }
                 return;
             }
-            if let Some(slot) = pointer_mut(doc, &at) {
+            if let Some(slot) = doc.pointer_mut(&at) {
                 *slot = target_value;
                 collect(slot, &at, Some(&path), pending);
             }
@@ -289,7 +293,7 @@ fn free_name(doc: &Value, path: &Path, fragment: &str) -> String {
         .rsplit('/')
         .next()
         .filter(|t| !t.is_empty())
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(unescape_token)
         .unwrap_or_else(|| {
             path.file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -321,21 +325,9 @@ fn insert_schema(doc: &mut Value, name: &str, schema: Value) {
 }
 
 fn set_ref(doc: &mut Value, at: &str, target: String) {
-    if let Some(Value::Object(map)) = pointer_mut(doc, at) {
+    if let Some(Value::Object(map)) = doc.pointer_mut(at) {
         map.insert("$ref".into(), Value::String(target));
     }
-}
-
-fn pointer_mut<'a>(doc: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
-    if pointer.is_empty() {
-        Some(doc)
-    } else {
-        doc.pointer_mut(pointer)
-    }
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// A file's name for messages: never an absolute path (messages end up in CI logs).

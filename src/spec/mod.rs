@@ -163,7 +163,7 @@ fn narrow(json: &Value, error: Diagnostic) -> Diagnostic {
     let mut error = error;
     let mut visits = 0;
     'deeper: loop {
-        let Some(node) = pointer_get(json, &error.pointer) else {
+        let Some(node) = json.pointer(&error.pointer) else {
             return error;
         };
         let mut queue = std::collections::VecDeque::from([(node, error.pointer.clone())]);
@@ -204,14 +204,6 @@ fn narrow(json: &Value, error: Diagnostic) -> Diagnostic {
 }
 
 const NARROW_VISITS: usize = 20_000;
-
-fn pointer_get<'a>(json: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.is_empty() {
-        Some(json)
-    } else {
-        json.pointer(pointer)
-    }
-}
 
 /// Reads `value` as the `openapiv3` type its place holds, when the place is one the reader
 /// loses the path at: `None` for other places and for `$ref`s, else the path and message of
@@ -285,13 +277,9 @@ fn remove(doc: &mut Value, pointer: &str, removed: &mut Vec<(String, usize)>) ->
     let Some((parent, last)) = pointer.rsplit_once('/') else {
         return false;
     };
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::diagnostics::unescape_token(last);
     let parent_pointer = parent;
-    let parent = if parent.is_empty() {
-        Some(doc)
-    } else {
-        doc.pointer_mut(parent)
-    };
+    let parent = doc.pointer_mut(parent);
     match parent {
         Some(Value::Object(map)) => map.shift_remove(&key).is_some(),
         Some(Value::Array(items)) => match key.parse::<usize>() {

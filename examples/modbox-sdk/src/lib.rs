@@ -622,7 +622,7 @@ pub mod runtime {
         /// [`MAX_ERROR_BODY`] bytes of any other. Every operation awaits this one future and
         /// nothing else, so no operation compiles a state machine of its own.
         pub async fn execute<E>(&self, request: Request, documented: &[(u16, u16)]) -> Result<Answer, Error<E>> {
-            let mut response = self.send(request).await?.inner;
+            let mut response = self.send(request).await?;
             let status = response.status();
             let headers = response.headers().clone();
             let code = status.as_u16();
@@ -642,7 +642,7 @@ pub mod runtime {
             Ok(Answer { status, headers, bytes })
         }
 
-        async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
+        async fn send<E>(&self, request: Request) -> Result<reqwest::Response, Error<E>> {
             let (url, hide_url) = self.url(&request)?;
             let (headers, basic) = self.headers(&request, true)?;
             let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -745,7 +745,7 @@ pub mod runtime {
         /// Redirects within the origin were followed by the HTTP client; one to another origin
         /// (host, port or scheme) stops there (see [`default_http_client`]) and is followed here,
         /// without the credentials: no `Authorization`, no API key in a header or cookie.
-        async fn follow_to_another_origin<E>(&self, request: &Request, mut response: reqwest::Response) -> Result<Response, Error<E>> {
+        async fn follow_to_another_origin<E>(&self, request: &Request, mut response: reqwest::Response) -> Result<reqwest::Response, Error<E>> {
             let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
             for _ in 0..MAX_REDIRECTS {
                 let status = response.status().as_u16();
@@ -769,7 +769,7 @@ pub mod runtime {
                 }
                 response = builder.send().await.map_err(Error::Transport)?;
             }
-            Ok(Response { inner: response })
+            Ok(response)
         }
 
         /// The request's headers, and the basic credentials to send (reqwest encodes those).
@@ -1135,11 +1135,6 @@ pub mod runtime {
     pub struct Body {
         pub content_type: String,
         pub bytes: Vec<u8>,
-    }
-
-    /// A response whose body has not been read yet (see [`Core::execute`]).
-    struct Response {
-        inner: reqwest::Response,
     }
 
     /// An answer read to its end: status, headers and body. An operation decodes it
