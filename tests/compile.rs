@@ -2,8 +2,12 @@
 //! spec (through the CLI, exactly as a user runs it) and every fixture, built together in one
 //! scratch workspace with one target directory, so dependencies are built once and kept.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use support::{assert_success, fixture_specs, root, Scratch};
 
 fn generate_into(workspace: &Path, spec: &Path, crate_name: &str) {
     let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
@@ -26,20 +30,10 @@ fn generate_into(workspace: &Path, spec: &Path, crate_name: &str) {
 
 #[test]
 fn generated_crates_are_clippy_clean() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let scratch = root.join("target/sdk-compile");
-    let workspace = scratch.join("workspace");
-    let _ = std::fs::remove_dir_all(&workspace);
-    std::fs::create_dir_all(&workspace).unwrap();
-
-    let mut specs: Vec<(PathBuf, String)> = vec![(root.join("spec/modbox.yaml"), "modbox".into())];
-    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .collect();
-    fixtures.sort();
-    for path in fixtures {
+    let scratch = Scratch::new("workspace");
+    let mut specs: Vec<(PathBuf, String)> =
+        vec![(root().join("spec/modbox.yaml"), "modbox".into())];
+    for path in fixture_specs() {
         let stem = path
             .file_stem()
             .unwrap()
@@ -49,57 +43,32 @@ fn generated_crates_are_clippy_clean() {
     }
     // A spec split over several files (tests/external_refs.rs checks how it is read).
     specs.push((
-        root.join("tests/fixtures/split/openapi.yaml"),
+        root().join("tests/fixtures/split/openapi.yaml"),
         "fixture_split".into(),
     ));
     for (spec, name) in &specs {
-        generate_into(&workspace, spec, name);
+        generate_into(&scratch.workspace, spec, name);
     }
-    let members: Vec<String> = specs.iter().map(|(_, n)| format!("{n:?}")).collect();
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    // The versions sdkgen's own tests already built, so nothing is resolved anew.
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+    let members: Vec<&str> = specs.iter().map(|(_, n)| n.as_str()).collect();
+    scratch.members(&members);
 
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "generated code does not pass clippy:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = scratch.cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    assert_success(&out, "generated code does not pass clippy");
 
     // Spec text becomes doc comments: rustdoc must find no broken link, bare URL or bad HTML.
-    let doc = Command::new(env!("CARGO"))
-        .args(["doc", "--workspace", "--no-deps", "--quiet"])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .output()
-        .unwrap();
-    assert!(
-        doc.status.success(),
-        "generated docs do not pass rustdoc:\n{}",
-        String::from_utf8_lossy(&doc.stderr)
+    let doc = scratch.cargo_with(
+        &["doc", "--workspace", "--no-deps", "--quiet"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
     );
+    assert_success(&doc, "generated docs do not pass rustdoc");
 }
 
 /// Cargo features per OpenAPI tag: a user who turns the defaults off and enables one tag gets
@@ -107,18 +76,11 @@ fn generated_crates_are_clippy_clean() {
 /// operation; the crate with no tag enabled still builds.
 #[test]
 fn tag_features_compile_only_the_enabled_tags() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let scratch = root.join("target/sdk-compile");
-    let workspace = scratch.join("features");
-    let _ = std::fs::remove_dir_all(&workspace);
+    let scratch = Scratch::new("features");
+    let workspace = &scratch.workspace;
     std::fs::create_dir_all(workspace.join("user/src")).unwrap();
-    generate_into(&workspace, &root.join("tests/fixtures/tags.yaml"), "shop");
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        "[workspace]\nresolver = \"2\"\nmembers = [\"shop\", \"user\"]\n",
-    )
-    .unwrap();
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+    generate_into(workspace, &root().join("tests/fixtures/tags.yaml"), "shop");
+    scratch.members(&["shop", "user"]);
     std::fs::write(
         workspace.join("user/Cargo.toml"),
         "[package]\nname = \"user\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n\
@@ -134,24 +96,11 @@ fn tag_features_compile_only_the_enabled_tags() {
              {extra}\n    Ok(())\n}}\n"
         )
     };
-    let cargo = |args: &[&str]| {
-        Command::new(env!("CARGO"))
-            .args(args)
-            .current_dir(&workspace)
-            .env("CARGO_TARGET_DIR", scratch.join("target"))
-            .output()
-            .unwrap()
-    };
-
     std::fs::write(workspace.join("user/src/lib.rs"), user_code("")).unwrap();
-    let out = cargo(&["clippy", "--workspace", "--quiet", "--", "-D", "warnings"]);
-    assert!(
-        out.status.success(),
-        "one tag enabled:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = scratch.cargo(&["clippy", "--workspace", "--quiet", "--", "-D", "warnings"]);
+    assert_success(&out, "one tag enabled");
 
-    let out = cargo(&[
+    let out = scratch.cargo(&[
         "clippy",
         "-p",
         "shop",
@@ -161,15 +110,11 @@ fn tag_features_compile_only_the_enabled_tags() {
         "-D",
         "warnings",
     ]);
-    assert!(
-        out.status.success(),
-        "no tag enabled:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out, "no tag enabled");
 
     let other_tag = "let _ = client.place_order(&shop::types::Order { pet: shop::types::Pet { name: String::new(), kind: shop::types::PetKind::Cat }, note: None }).await?;";
     std::fs::write(workspace.join("user/src/lib.rs"), user_code(other_tag)).unwrap();
-    let out = cargo(&["check", "-p", "user", "--quiet"]);
+    let out = scratch.cargo(&["check", "-p", "user", "--quiet"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && stderr.contains("no method named `place_order`"),

@@ -7,14 +7,11 @@ use std::process::Command;
 
 use sdkgen::{generate, Options, Source};
 
+mod support;
+
 fn specs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .collect();
-    specs.sort();
+    let mut specs = support::fixture_specs();
     specs.push(root.join("spec/modbox.yaml"));
     // Two large real documents, with many maps of names to walk.
     for corpus in ["oxide/nexus.json", "figma/openapi.yaml"] {

@@ -5,9 +5,9 @@
 //!    the same JSON: one SDK holds a batch of random schemas, a generated harness crate decodes
 //!    and re-encodes every instance, and the test compares.
 
+mod support;
+
 use std::fmt::Write as _;
-use std::path::Path;
-use std::process::Command;
 
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -15,6 +15,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{json, Map, Value};
 
 use sdkgen::{generate, Options, Source};
+use support::{assert_success, Scratch};
 
 /// A schema, small enough to generate valid instances for.
 #[derive(Debug, Clone)]
@@ -278,10 +279,8 @@ fn random_instances_decode_and_encode_back_unchanged() {
         })
         .collect();
 
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let scratch = root.join("target/sdk-compile");
-    let workspace = scratch.join("properties");
-    let _ = std::fs::remove_dir_all(&workspace);
+    let scratch = Scratch::new("properties");
+    let workspace = &scratch.workspace;
     let source = Source {
         origin: "random.json".into(),
         text: spec_of(&schemas),
@@ -317,27 +316,13 @@ fn random_instances_decode_and_encode_back_unchanged() {
          random = { path = \"../random\" }\nserde_json = \"1\"\n",
     )
     .unwrap();
-    std::fs::write(
-        workspace.join("Cargo.toml"),
-        "[workspace]\nresolver = \"2\"\nmembers = [\"random\", \"harness\"]\n",
-    )
-    .unwrap();
-    std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
+    scratch.members(&["random", "harness"]);
     let input = workspace.join("instances.json");
     std::fs::write(&input, serde_json::to_string(&instances).unwrap()).unwrap();
 
-    let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "-p", "harness", "--"])
-        .arg(&input)
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", scratch.join("target"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let input = input.to_str().unwrap();
+    let out = scratch.cargo(&["run", "--quiet", "-p", "harness", "--", input]);
+    assert_success(&out, "the harness failed");
     let output: Vec<Vec<Value>> = serde_json::from_slice(&out.stdout).unwrap();
     for (i, (sent, got)) in instances.iter().zip(&output).enumerate() {
         for (a, b) in sent.iter().zip(got) {
