@@ -28,11 +28,13 @@ pub fn bundle(
     origin: &Path,
     allowed: &[PathBuf],
 ) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
-    let mut pending = Vec::new();
-    collect(doc, "", None, &mut pending);
-    if pending.is_empty() {
+    // Every generation passes here; most documents are one file. Find that out without
+    // building a pointer for every value.
+    if !refers_to_another_file(doc) {
         return Ok(Vec::new());
     }
+    let mut pending = Vec::new();
+    collect(doc, "", None, &mut pending);
     // A document that was not read from a file (text handed to the library, the embedded spec)
     // has no directory to read others from: its references to files are refused.
     let Ok(root_file) = origin.canonicalize() else {
@@ -238,6 +240,25 @@ impl Bundler {
             .cloned()
             .ok_or_else(|| format!("`{}` has nothing at `#{fragment}`", name(path)))
     }
+}
+
+fn refers_to_another_file(doc: &Value) -> bool {
+    let mut stack = vec![doc];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    if !target.starts_with('#') {
+                        return true;
+                    }
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Every `$ref` under `value` (at `at` in the document), to resolve as written in `file`: in
