@@ -165,6 +165,7 @@ fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outc
                 tag_features: true,
                 allowed_dirs: Vec::new(),
                 only_tags: Vec::new(),
+                strict: false,
             };
             let result = std::panic::catch_unwind(|| sdkgen::generate(&source, &options));
             let _ = tx.send(result);

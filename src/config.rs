@@ -34,6 +34,7 @@ pub struct Config {
     extra_derives: Vec<String>,
     rerun_if_changed: bool,
     notes_as_warnings: bool,
+    strict: bool,
 }
 
 impl Default for Config {
@@ -47,6 +48,7 @@ impl Default for Config {
             extra_derives: Vec::new(),
             rerun_if_changed: true,
             notes_as_warnings: false,
+            strict: false,
         }
     }
 }
@@ -114,6 +116,13 @@ impl Config {
         self
     }
 
+    /// Whether to refuse a spec where it breaks a rule that would otherwise be loosened with a
+    /// note (default: no, generate and report the notes): every note becomes an error.
+    pub fn strict(&mut self, on: bool) -> &mut Self {
+        self.strict = on;
+        self
+    }
+
     /// Reads `spec` and generates the SDK in memory; writes nothing and prints nothing.
     pub fn generate(&self, spec: impl AsRef<Path>) -> Result<Generated, Error> {
         let source = Source::from_path(spec.as_ref())?;
@@ -127,6 +136,7 @@ impl Config {
             tag_features: false,
             allowed_dirs: self.allowed_dirs.clone(),
             only_tags: self.only_tags.clone(),
+            strict: self.strict,
         };
         crate::generate(&source, &options).map_err(Error::Spec)
     }

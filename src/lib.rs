@@ -41,6 +41,10 @@ pub struct Options {
     /// Generate only the operations of these tags (by tag or feature name) and what they use;
     /// empty: everything.
     pub only_tags: Vec<String>,
+    /// Refuse the document where it breaks a rule that sdkgen would otherwise loosen with a
+    /// note (a missing `info.version`, an undeclared path variable, a schema carried as
+    /// `serde_json::Value`): every note becomes an error.
+    pub strict: bool,
 }
 
 /// A generated SDK, in memory.
@@ -107,6 +111,20 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         diagnostics: vec![Diagnostic::error("", message)],
     })?;
     notes.extend(lowered.notes);
+    if options.strict && !notes.is_empty() {
+        let mut diagnostics: Vec<Diagnostic> = spec::locate_all(&source.text, notes)
+            .into_iter()
+            .map(|n| Diagnostic {
+                severity: diagnostics::Severity::Error,
+                ..n
+            })
+            .collect();
+        spec::in_document_order(&mut diagnostics);
+        return Err(SpecError {
+            origin: source.origin.clone(),
+            diagnostics,
+        });
+    }
     Ok(Generated {
         api: lowered.api,
         code,

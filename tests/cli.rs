@@ -108,10 +108,21 @@ fn the_embedded_spec_is_the_seed_spec_verbatim() {
 }
 
 fn spec_error(yaml: &str) -> (Option<i32>, String) {
+    run_on(yaml, &[])
+}
+
+/// Like [`spec_error`], with `--strict`: notes are errors.
+fn strict_error(yaml: &str) -> (Option<i32>, String) {
+    run_on(yaml, &["--strict"])
+}
+
+fn run_on(yaml: &str, flags: &[&str]) -> (Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("api.yaml");
     std::fs::write(&spec, yaml).unwrap();
-    let out = sdkgen(dir.path(), &["generate", "--spec", "api.yaml"]);
+    let mut args = vec!["generate", "--spec", "api.yaml"];
+    args.extend_from_slice(flags);
+    let out = sdkgen(dir.path(), &args);
     assert!(
         !dir.path().join("generated").exists(),
         "a failed run must write nothing"
@@ -119,9 +130,24 @@ fn spec_error(yaml: &str) -> (Option<i32>, String) {
     (out.status.code(), text(&out.stderr))
 }
 
+/// Lenient by default: a reference to nothing leaves that part loose, with a note at its
+/// place; `--strict` refuses the document there.
 #[test]
-fn a_missing_reference_names_its_pointer_and_line() {
-    let (code, stderr) = spec_error(
+fn a_missing_reference_is_a_note_and_under_strict_an_error_at_its_pointer_and_line() {
+    let yaml = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/Missing'\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("api.yaml"), yaml).unwrap();
+    let out = sdkgen(dir.path(), &["generate", "--spec", "api.yaml"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "note: `#/components/schemas/Missing` points to a schema that does not exist"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 10"), "{stderr}");
+    let (code, stderr) = strict_error(
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/Missing'\n",
     );
     assert_eq!(code, Some(3), "{stderr}");
@@ -143,7 +169,7 @@ fn invalid_yaml_names_line_and_column() {
 
 #[test]
 fn every_problem_is_reported_at_once() {
-    let (code, stderr) = spec_error(
+    let (code, stderr) = strict_error(
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Nope'}\n",
     );
     assert_eq!(code, Some(3));

@@ -36,6 +36,7 @@ fn generate_all(specs: &[PathBuf]) -> Vec<String> {
                 tag_features: true,
                 allowed_dirs: Vec::new(),
                 only_tags: Vec::new(),
+                strict: false,
             };
             let generated = generate(&source, &options).unwrap();
             let notes: Vec<String> = generated.notes.iter().map(|n| n.to_string()).collect();

@@ -145,6 +145,7 @@ fn a_document_not_read_from_a_file_reads_no_other_file() {
         tag_features: false,
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
+        strict: false,
     };
     let err = sdkgen::generate(&source, &options).unwrap_err().to_string();
     assert!(

@@ -47,6 +47,10 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
         format!("openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n{rest}")
             .into_bytes()
     };
+    // A schema `S` with these keywords (components are lowered whether or not an operation
+    // uses them).
+    let all_of_cycle =
+        |schema: &str| yaml(&format!("components:\n  schemas:\n    S: {{{schema}}}\n"));
     let mut alias_bomb = String::from("x-0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
         let p = format!("*a{}", i - 1);
@@ -63,6 +67,17 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
         ("chain-refs.json", chain(&|n| format!(r##"{{"$ref":"#/components/schemas/S{n}"}}"##)), Generated),
         ("chain-properties.json", chain(&|n| format!(r##"{{"type":"object","properties":{{"next":{{"$ref":"#/components/schemas/S{n}"}}}}}}"##)), Generated),
         ("chain-one-of.json", chain(&|n| format!(r##"{{"oneOf":[{{"$ref":"#/components/schemas/S{n}"}},{{"type":"integer"}}]}}"##)), Generated),
+        // A property that refers back to its schema through `allOf` with a sibling (how AWS
+        // documents a `$ref`), and the same cycle through each other keyword combined with
+        // `allOf`: lowering merges the referenced schema in, so each would recurse forever.
+        ("all-of-sibling-cycle.yaml", all_of_cycle("properties: {Not: {allOf: [{$ref: '#/components/schemas/S'}, {description: not}]}}"), Generated),
+        ("all-of-merge-cycle.yaml", all_of_cycle("properties: {next: {allOf: [{$ref: '#/components/schemas/S'}, {properties: {x: {type: string}}}]}}"), Generated),
+        ("one-of-all-of-cycle.yaml", all_of_cycle("properties: {next: {oneOf: [{allOf: [{$ref: '#/components/schemas/S'}, {properties: {x: {type: string}}}]}, {type: string}]}}"), Generated),
+        ("any-of-all-of-cycle.yaml", all_of_cycle("properties: {next: {anyOf: [{allOf: [{$ref: '#/components/schemas/S'}, {description: d}]}, {type: integer}]}}"), Generated),
+        ("items-all-of-cycle.yaml", all_of_cycle("properties: {list: {type: array, items: {allOf: [{$ref: '#/components/schemas/S'}, {properties: {x: {type: string}}}]}}}"), Generated),
+        ("map-all-of-cycle.yaml", all_of_cycle("properties: {map: {additionalProperties: {allOf: [{$ref: '#/components/schemas/S'}, {properties: {x: {type: string}}}]}}}"), Generated),
+        ("mutual-all-of-cycle.yaml", all_of_cycle("properties: {t: {allOf: [{$ref: '#/components/schemas/T'}, {properties: {x: {type: string}}}]}}}\n    T: {properties: {s: {allOf: [{$ref: '#/components/schemas/S'}, {properties: {x: {type: number}}}]}}"), Generated),
+        ("list-merge-cycle.yaml", all_of_cycle("allOf: [{properties: {l: {$ref: '#/components/schemas/L'}}}, {properties: {l: {$ref: '#/components/schemas/M'}}}]}\n    L: {type: array, items: {$ref: '#/components/schemas/L'}}\n    M: {type: array, items: {$ref: '#/components/schemas/M'}"), Generated),
         ("alias-bomb.yaml", yaml(&alias_bomb), Refused("repetition limit")),
         ("huge-description.json", format!(r#"{{"openapi":"3.1.0","info":{{"title":"t","version":"1","description":"{}"}},"paths":{{}}}}"#, "x".repeat(8 << 20)).into_bytes(), Generated),
         ("huge-names.json", format!(r##"{{"openapi":"3.1.0","info":{{"title":"t","version":"1"}},"paths":{{}},"components":{{"schemas":{{"{0}":{{"type":"object","properties":{{"{1}":{{"type":"string"}}}}}}}}}}}}"##, "N".repeat(100_000), "p".repeat(100_000)).into_bytes(), Generated),

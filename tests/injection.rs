@@ -22,6 +22,7 @@ fn generated() -> sdkgen::Generated {
         tag_features: true,
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
+        strict: false,
     };
     generate(&source, &options).unwrap_or_else(|e| panic!("{e}"))
 }

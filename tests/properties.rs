@@ -224,6 +224,7 @@ fn options() -> Options {
         tag_features: true,
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
+        strict: false,
     }
 }
 

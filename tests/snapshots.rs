@@ -17,6 +17,7 @@ fn generate_code(src: &Source) -> String {
         tag_features: true,
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
+        strict: false,
     };
     generate(src, &options)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -151,6 +152,7 @@ fn notes(name: &str) -> Vec<String> {
         tag_features: true,
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
+        strict: false,
     };
     generate(&fixture(name), &options)
         .unwrap()
@@ -267,6 +269,7 @@ fn tag_features() {
         tag_features: true,
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
+        strict: false,
     };
     let generated = generate(&fixture("tags"), &options).unwrap();
     let files = generated.crate_files("shop", "tags.yaml");
@@ -322,6 +325,7 @@ fn diagnostics_of_broken_documents() {
             tag_features: true,
             allowed_dirs: Vec::new(),
             only_tags: Vec::new(),
+            strict: false,
         };
         let error = match generate(&src, &options) {
             Ok(_) => panic!("{name} generated"),

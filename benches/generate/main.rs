@@ -55,6 +55,7 @@ fn generate(bencher: divan::Bencher, name: &str) {
         tag_features: true,
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
+        strict: false,
     };
     bencher.bench(|| sdkgen::generate(&source, &options).expect("generates"));
 }

@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
         tag_features: true,
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
+        strict: false,
     };
     if let Ok(generated) = sdkgen::generate(&source, &options) {
         if let Err(e) = syn::parse_file(&generated.code) {

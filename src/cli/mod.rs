@@ -70,6 +70,11 @@ struct SpecArgs {
     /// (repeatable). URLs are never fetched.
     #[arg(long, value_name = "DIR")]
     allow_dir: Vec<PathBuf>,
+    /// Refuse the spec where it breaks a rule that would otherwise be loosened with a note
+    /// (a missing `info.version`, an undeclared path variable, a schema generated as
+    /// `serde_json::Value`): every note becomes an error.
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn run() -> ExitCode {
@@ -103,30 +108,44 @@ fn run_generate(args: SpecArgs, out: Option<PathBuf>, check: bool, watch: bool) 
         eprintln!("error: --watch needs --spec FILE (the embedded spec never changes)");
         return Err(exit::USAGE);
     }
-    let crate_name = crate_name(&args)?;
-    let out = out.unwrap_or_else(|| PathBuf::from("generated").join(&crate_name));
+    let options = options(&args)?;
+    let crate_name = &options.crate_name;
+    let out = out.unwrap_or_else(|| PathBuf::from("generated").join(crate_name));
     if watch {
         let spec = args.spec.expect("checked above");
-        return watch::run(&spec, &crate_name, &args.allow_dir, &out);
+        return watch::run(&spec, &options, &out);
     }
     let source = read(args.spec.as_deref())?;
-    let generated = generate_reporting(&source, &crate_name, &args.allow_dir)?;
+    let generated = generate_reporting(&source, &options)?;
     if check {
-        sync::check(&source, &generated, &crate_name, &out)
+        sync::check(&source, &generated, crate_name, &out)
     } else {
-        sync::write(&source, &generated, &crate_name, &out)
+        sync::write(&source, &generated, crate_name, &out)
     }
 }
 
 fn run_dependencies(args: SpecArgs) -> Outcome {
-    let crate_name = crate_name(&args)?;
+    let options = options(&args)?;
     let source = read(args.spec.as_deref())?;
-    let generated = generate_reporting(&source, &crate_name, &args.allow_dir)?;
+    let generated = generate_reporting(&source, &options)?;
     println!("[dependencies]");
     for dep in generated.dependencies() {
         println!("{dep}");
     }
     Ok(())
+}
+
+/// The settings of a generation from the command line.
+fn options(args: &SpecArgs) -> Result<Options, u8> {
+    Ok(Options {
+        crate_name: crate_name(args)?,
+        extra_derives: Vec::new(),
+        // The CLI writes a crate of its own, whose Cargo.toml declares a feature per tag.
+        tag_features: true,
+        allowed_dirs: args.allow_dir.clone(),
+        only_tags: Vec::new(),
+        strict: args.strict,
+    })
 }
 
 /// The crate name: given, or made from the spec file's stem.
@@ -167,20 +186,8 @@ fn read(spec: Option<&Path>) -> Result<Source, u8> {
 }
 
 /// Generates, printing the notes, or the errors with their places.
-fn generate_reporting(
-    source: &Source,
-    crate_name: &str,
-    allowed_dirs: &[PathBuf],
-) -> Result<Generated, u8> {
-    let options = Options {
-        crate_name: crate_name.to_string(),
-        extra_derives: Vec::new(),
-        // The CLI writes a crate of its own, whose Cargo.toml declares a feature per tag.
-        tag_features: true,
-        allowed_dirs: allowed_dirs.to_vec(),
-        only_tags: Vec::new(),
-    };
-    let generated = generate(source, &options).map_err(|e| {
+fn generate_reporting(source: &Source, options: &Options) -> Result<Generated, u8> {
+    let generated = generate(source, options).map_err(|e| {
         eprintln!("{e}");
         exit::SPEC
     })?;

@@ -8,14 +8,15 @@ use std::time::Duration;
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 
 use super::{exit, generate_reporting, read, sync, Outcome};
+use crate::Options;
 
 /// Events closer together than this are one change: editors write a file in several steps
 /// (truncate, write, rename), and the SDK should be generated once, from the finished file.
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
-pub fn run(spec: &Path, crate_name: &str, allowed_dirs: &[PathBuf], out: &Path) -> Outcome {
+pub fn run(spec: &Path, options: &Options, out: &Path) -> Outcome {
     let mut last = None;
-    let mut files = regenerate(spec, crate_name, allowed_dirs, out, &mut last);
+    let mut files = regenerate(spec, options, out, &mut last);
 
     // Directories are watched, not files: editors that save by writing a new file and renaming
     // it over the old one would end a watch on the file itself. The spec's directory, and the
@@ -57,7 +58,7 @@ pub fn run(spec: &Path, crate_name: &str, allowed_dirs: &[PathBuf], out: &Path) 
                     e.path.file_name() == name || files.iter().any(|f| same_file(f, &e.path))
                 }) =>
             {
-                let read = regenerate(spec, crate_name, allowed_dirs, out, &mut last);
+                let read = regenerate(spec, options, out, &mut last);
                 if !read.is_empty() {
                     files = read;
                 }
@@ -84,20 +85,19 @@ fn same_file(file: &Path, event: &Path) -> bool {
 /// files the spec refers to (none when it could not be generated).
 fn regenerate(
     spec: &Path,
-    crate_name: &str,
-    allowed_dirs: &[PathBuf],
+    options: &Options,
     out: &Path,
     last: &mut Option<String>,
 ) -> Vec<PathBuf> {
     let Ok(source) = read(Some(spec)) else {
         return Vec::new();
     };
-    match generate_reporting(&source, crate_name, allowed_dirs) {
+    match generate_reporting(&source, options) {
         Ok(generated) => {
             // Saved without a change (or touched): nothing to write, nothing to report.
             if last.as_deref() != Some(generated.code.as_str()) {
                 *last = Some(generated.code.clone());
-                let _ = sync::write(&source, &generated, crate_name, out);
+                let _ = sync::write(&source, &generated, &options.crate_name, out);
             }
             generated.files
         }

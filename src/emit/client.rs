@@ -465,9 +465,16 @@ fn param_type(p: &Param) -> TokenStream {
             let inner = ty_tokens(inner, Scope::Root);
             quote!(&[#inner])
         }
-        Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Uuid | Ty::DateTime | Ty::Date => {
-            ty_tokens(&p.ty, Scope::Root)
-        }
+        Ty::I32
+        | Ty::I64
+        | Ty::U64
+        | Ty::I128
+        | Ty::F32
+        | Ty::F64
+        | Ty::Bool
+        | Ty::Uuid
+        | Ty::DateTime
+        | Ty::Date => ty_tokens(&p.ty, Scope::Root),
         other => {
             let ty = ty_tokens(other, Scope::Root);
             quote!(&#ty)

@@ -41,7 +41,22 @@ pub fn for_rustdoc(text: &str) -> String {
     // Links whose target is a Rust path (`[Disk](omicron::Disk)`) name items this SDK does not
     // have: each keeps its text and loses the link. Open links: (whole link, is a path, text).
     let mut links: Vec<(Range<usize>, bool, Option<Range<usize>>)> = Vec::new();
+    // The column each open list item's content starts at (`None` for a block quote).
+    let mut containers: Vec<Option<usize>> = Vec::new();
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Item) => containers.push(Some(item_content_column(text, &range))),
+            Event::Start(Tag::BlockQuote(_)) => containers.push(None),
+            Event::End(TagEnd::Item | TagEnd::BlockQuote(_)) => {
+                containers.pop();
+            }
+            Event::Text(_) | Event::Code(_) | Event::InlineHtml(_) | Event::Html(_) if !in_code => {
+                if let Some(Some(column)) = containers.last() {
+                    edits.extend(lazy_line(text, range.start, *column));
+                }
+            }
+            _ => {}
+        }
         let closed = match &event {
             Event::End(TagEnd::Link) => links.pop(),
             _ => None,
@@ -92,6 +107,33 @@ pub fn for_rustdoc(text: &str) -> String {
         edits.push((at..at + 1, "&lt;".to_string()));
     }
     apply(text, edits)
+}
+
+/// The column a list item's content starts at: after its marker (`-`, `*`, `+`, `1.`, `1)`)
+/// and the spaces after it (one, when there are more than four: then the rest is code).
+fn item_content_column(text: &str, range: &Range<usize>) -> usize {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let rest = &text[range.start..];
+    let marker = match rest.chars().next() {
+        Some('-' | '*' | '+') => 1,
+        _ => rest.chars().take_while(char::is_ascii_digit).count() + 1,
+    };
+    let spaces = rest[marker.min(rest.len())..]
+        .chars()
+        .take_while(|c| *c == ' ')
+        .count();
+    let spaces = if spaces == 0 || spaces > 4 { 1 } else { spaces };
+    range.start - line_start + marker + spaces
+}
+
+/// A paragraph line inside a list item that starts left of the item's content (a "lazy"
+/// continuation: `<br/><br/>More` under `- item`): Markdown reads it as part of the item, and
+/// clippy's `doc_lazy_continuation` asks for it to be indented, so it is.
+fn lazy_line(text: &str, at: usize, column: usize) -> Option<(Range<usize>, String)> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..at];
+    let lazy = line_start > 0 && indent.chars().all(|c| c == ' ') && indent.len() < column;
+    lazy.then(|| (line_start..at, " ".repeat(column)))
 }
 
 /// A fence with no language or a Rust one becomes `text`; an indented block becomes a fenced

@@ -239,6 +239,21 @@ impl<'a> Schemas<'a> {
         a: &ReferenceOr<Box<Schema>>,
         b: &ReferenceOr<Box<Schema>>,
     ) -> Option<ReferenceOr<Box<Schema>>> {
+        self.merge_property_within(a, b, MAX_DEPTH)
+    }
+
+    /// [`Self::merge_property`], following lists of lists at most `depth` deep: two lists whose
+    /// items refer back to them (`A: {items: {$ref: A}}`) would be followed forever.
+    fn merge_property_within(
+        &self,
+        a: &ReferenceOr<Box<Schema>>,
+        b: &ReferenceOr<Box<Schema>>,
+        depth: usize,
+    ) -> Option<ReferenceOr<Box<Schema>>> {
+        if a == b {
+            return Some(a.clone());
+        }
+        let depth = depth.checked_sub(1)?;
         let (sa, sb) = (self.resolve_boxed(a)?, self.resolve_boxed(b)?);
         if is_annotation(sb) {
             return Some(a.clone());
@@ -255,7 +270,7 @@ impl<'a> Schemas<'a> {
         {
             let items = match (&x.items, &y.items) {
                 (None, other) | (other, None) => other.clone(),
-                (Some(i), Some(j)) => Some(self.merge_property(i, j)?),
+                (Some(i), Some(j)) => Some(self.merge_property_within(i, j, depth)?),
             };
             let mut merged = sb.clone();
             if let SchemaKind::Type(Type::Array(m)) = &mut merged.schema_kind {
@@ -411,7 +426,7 @@ fn is_object(schema: &Schema, original: &ReferenceOr<Box<Schema>>) -> bool {
 }
 
 /// A schema that says nothing about the value's type (only docs, `nullable`, an example).
-fn is_annotation(schema: &Schema) -> bool {
+pub(super) fn is_annotation(schema: &Schema) -> bool {
     matches!(&schema.schema_kind, SchemaKind::Any(a) if *a == AnySchema::default())
 }
 

@@ -29,7 +29,7 @@ pub fn lower(
     schemas.lower_components();
 
     let mut notes = Vec::new();
-    let mut auth = auth_schemes(components, &mut notes, &mut schemas.problems);
+    let mut auth = auth_schemes(components, &mut notes);
     let mut methods = Namespace::with_reserved(CLIENT_RESERVED);
     for scheme in &mut auth {
         if matches!(scheme.kind, AuthKind::ApiKey { .. }) {
@@ -43,6 +43,7 @@ pub fn lower(
         global_security: doc.security.as_ref(),
         methods,
         error_bodies: Vec::new(),
+        left_out: Vec::new(),
     };
     let mut operations = Vec::new();
     for (path, item) in &doc.paths.paths {
@@ -86,11 +87,11 @@ pub fn lower(
         }
     }
     let error_bodies = std::mem::take(&mut ops.error_bodies);
-    webhook_payloads(ops.schemas, webhooks);
-
-    if !schemas.problems.is_empty() {
-        return Err(schemas.problems);
+    // Operations are left out one by one; a document that keeps none has no SDK to give.
+    if operations.is_empty() && !ops.left_out.is_empty() {
+        return Err(std::mem::take(&mut ops.left_out));
     }
+    webhook_payloads(ops.schemas, webhooks);
     notes.append(&mut schemas.notes);
     let mut types: Vec<TypeDef> = schemas.types.into_values().collect();
     break_alias_cycles(&mut types, &mut notes);

@@ -45,6 +45,10 @@ pub enum Ty {
     String,
     I32,
     I64,
+    /// An integer whose bounds pass `i64::MAX` (`format: uint64`, or a maximum of 2^64).
+    U64,
+    /// An integer whose bounds pass both `i64` and `u64`.
+    I128,
     F32,
     F64,
     Bool,

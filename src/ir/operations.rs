@@ -40,6 +40,8 @@ pub struct Operations<'s, 'a> {
     pub global_security: Option<&'a Vec<openapiv3::SecurityRequirement>>,
     pub methods: Namespace,
     pub error_bodies: Vec<ErrorBody>,
+    /// Why operations were left out.
+    pub left_out: Vec<Diagnostic>,
 }
 
 impl<'s, 'a> Operations<'s, 'a> {
@@ -64,7 +66,9 @@ impl<'s, 'a> Operations<'s, 'a> {
         let mut params = Vec::new();
         let mut problems = Vec::new();
         let merged = self.merged_params(path_params, op, &pointer, &mut problems);
-        self.schemas.problems.append(&mut problems);
+        if !problems.is_empty() {
+            return self.leave_out(problems);
+        }
         for (param, param_pointer) in merged {
             let data = param.parameter_data_ref();
             let location = match param {
@@ -76,7 +80,7 @@ impl<'s, 'a> Operations<'s, 'a> {
             if matches!(location, ParamLocation::Header | ParamLocation::Cookie)
                 && !is_token(&data.name)
             {
-                self.schemas.problems.push(not_a_token(
+                self.schemas.notes.push(not_a_token(
                     join(&param_pointer, "name"),
                     &data.name,
                     location,
@@ -114,6 +118,7 @@ impl<'s, 'a> Operations<'s, 'a> {
                 },
             });
         }
+        self.undeclared_path_params(path, &mut params, &pointer);
         // Path parameters first, in template order, then the rest in spec order.
         params.sort_by_key(|p| match p.location {
             ParamLocation::Path => path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(0),
@@ -122,7 +127,6 @@ impl<'s, 'a> Operations<'s, 'a> {
         for p in &mut params {
             p.name = params_ns.claim(&p.wire_name, Case::Snake);
         }
-        self.check_path_template(path, &params, &pointer);
 
         // One method per way of writing the body; the first (JSON if offered) keeps the name.
         let bodies: Vec<Option<RequestBody>> = match &op.request_body {
@@ -132,14 +136,16 @@ impl<'s, 'a> Operations<'s, 'a> {
                 match self.request_bodies(body, &hint, &body_pointer) {
                     Ok(bodies) if bodies.is_empty() => vec![None],
                     Ok(bodies) => bodies.into_iter().map(Some).collect(),
-                    Err(problem) => {
-                        self.schemas.problems.push(problem);
-                        return Vec::new();
-                    }
+                    Err(problem) => return self.leave_out(vec![problem]),
                 }
             }
         };
-        let (success, errors) = self.responses(op, &hint, &join(&pointer, "responses"));
+        let mut problems = Vec::new();
+        let (success, errors) =
+            self.responses(op, &hint, &join(&pointer, "responses"), &mut problems);
+        if !problems.is_empty() {
+            return self.leave_out(problems);
+        }
         // An operation's servers override its path's, which override the document's.
         let server = super::lower::server_url(&op.servers)
             .or_else(|| super::lower::server_url(&item.servers));
@@ -170,6 +176,20 @@ impl<'s, 'a> Operations<'s, 'a> {
             });
         }
         out
+    }
+
+    /// An operation that cannot be called as the spec describes it (a reference to a
+    /// parameter, body or response that is not there) is left out, with a note for each
+    /// reason; the reasons are kept, to refuse a document none of whose operations is left.
+    fn leave_out(&mut self, problems: Vec<Diagnostic>) -> Vec<Operation> {
+        for problem in problems {
+            self.schemas.notes.push(Diagnostic::note(
+                problem.pointer.clone(),
+                format!("{}; this operation is left out", problem.message),
+            ));
+            self.left_out.push(problem);
+        }
+        Vec::new()
     }
 
     /// Path-item parameters, overridden by operation parameters of the same name and place.
@@ -233,21 +253,35 @@ impl<'s, 'a> Operations<'s, 'a> {
         }
     }
 
-    /// Every `{name}` in the template needs a path parameter, or the URL cannot be built.
-    fn check_path_template(&mut self, path: &str, params: &[Param], pointer: &str) {
+    /// Every `{name}` in the template needs a path parameter, or the URL cannot be built. One
+    /// the operation does not declare is a string the caller gives, with a note.
+    fn undeclared_path_params(&mut self, path: &str, params: &mut Vec<Param>, pointer: &str) {
         for segment in path.split('{').skip(1) {
             let Some((name, _)) = segment.split_once('}') else {
                 continue;
             };
-            if !params
+            if params
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && p.wire_name == name)
             {
-                self.schemas.problems.push(Diagnostic::error(
-                    pointer,
-                    format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`"),
-                ));
+                continue;
             }
+            self.schemas.notes.push(Diagnostic::note(
+                pointer,
+                format!(
+                    "the path has `{{{name}}}` but the operation declares no path parameter \
+                     `{name}`; it is generated as a required string parameter"
+                ),
+            ));
+            params.push(Param {
+                style: None,
+                name: String::new(),
+                wire_name: name.to_string(),
+                location: ParamLocation::Path,
+                ty: Ty::String,
+                required: true,
+                docs: Docs::default(),
+            });
         }
     }
 
@@ -365,6 +399,7 @@ impl<'s, 'a> Operations<'s, 'a> {
         op: &SpecOperation,
         hint: &str,
         pointer: &str,
+        problems: &mut Vec<Diagnostic>,
     ) -> (Success, Vec<ErrorResponse>) {
         let mut successes: Vec<(StatusMatch, Success)> = Vec::new();
         let mut errors = Vec::new();
@@ -383,7 +418,7 @@ impl<'s, 'a> Operations<'s, 'a> {
         for (status, key, response) in all {
             let at = join(pointer, &key);
             let Some(response) = self.resolve_response(response) else {
-                self.schemas.problems.push(Diagnostic::error(
+                problems.push(Diagnostic::error(
                     join(&at, "$ref"),
                     format!(
                         "{} is not a response in this document (a $ref to nothing, or to a $ref)",
@@ -582,10 +617,10 @@ fn not_a_token(pointer: String, name: &str, location: ParamLocation) -> Diagnost
         ParamLocation::Cookie => "cookie",
         _ => "header",
     };
-    Diagnostic::error(
+    Diagnostic::note(
         pointer,
         format!(
-            "{name:?} is not a valid HTTP {what} name (letters, digits and !#$%&'*+-.^_`|~ only), so no request could carry it"
+            "{name:?} is not a valid HTTP {what} name (letters, digits and !#$%&'*+-.^_`|~ only), so no request could carry it; it is left out"
         ),
     )
 }
@@ -593,7 +628,6 @@ fn not_a_token(pointer: String, name: &str, location: ParamLocation) -> Diagnost
 pub fn auth_schemes(
     components: Option<&Components>,
     notes: &mut Vec<Diagnostic>,
-    problems: &mut Vec<Diagnostic>,
 ) -> Vec<AuthScheme> {
     use openapiv3::{APIKeyLocation, SecurityScheme};
     let empty = IndexMap::new();
@@ -620,7 +654,7 @@ pub fn auth_schemes(
                     APIKeyLocation::Cookie => ParamLocation::Cookie,
                 };
                 if location != ParamLocation::Query && !is_token(name) {
-                    problems.push(not_a_token(join(&pointer, "name"), name, location));
+                    notes.push(not_a_token(join(&pointer, "name"), name, location));
                     continue;
                 }
                 Some(AuthKind::ApiKey {

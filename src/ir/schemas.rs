@@ -25,7 +25,6 @@ pub struct Schemas<'a> {
     names: HashMap<String, String>,
     namespace: Namespace,
     pub types: BTreeMap<String, TypeDef>,
-    pub problems: Vec<Diagnostic>,
     pub notes: Vec<Diagnostic>,
     pub uses: Uses,
     /// Named types made for inline schemas, by the schema's pointer: a schema reached again
@@ -33,7 +32,19 @@ pub struct Schemas<'a> {
     inline: HashMap<String, Ty>,
     /// Inline types by what they are, to give equal ones one name.
     inline_shapes: HashMap<(TypeKind, Docs), String>,
+    /// Inline schemas being lowered, by pointer: the hint they were named from, and the name
+    /// reserved when one is reached again while it is lowered (an `allOf` merges a component's
+    /// properties, and one of them leads back): that use refers to the type by name instead of
+    /// lowering it forever.
+    in_progress: HashMap<String, (String, Option<String>)>,
+    /// How many inline schemas are being lowered inside each other.
+    depth: usize,
 }
+
+/// Inline schemas lowered inside each other beyond this depth can only come from references
+/// that `allOf` merging keeps following (the document's own nesting stops at 128, where the
+/// JSON and YAML readers refuse it): the schema there becomes `serde_json::Value`.
+const MAX_NESTING: usize = 128;
 
 /// A type and whether `null` is one of its values.
 pub struct Lowered {
@@ -55,11 +66,12 @@ impl<'a> Schemas<'a> {
             names,
             namespace,
             types: BTreeMap::new(),
-            problems: Vec::new(),
             notes: Vec::new(),
             uses: Uses::default(),
             inline: HashMap::new(),
             inline_shapes: HashMap::new(),
+            in_progress: HashMap::new(),
+            depth: 0,
         }
     }
 
@@ -75,6 +87,12 @@ impl<'a> Schemas<'a> {
     /// Names a new type from `hint` (unique among all types) and keeps it.
     fn insert_type(&mut self, hint: &str, docs: Docs, kind: TypeKind) -> String {
         let name = self.namespace.claim(hint, Case::Camel);
+        self.insert_named(name.clone(), docs, kind);
+        name
+    }
+
+    /// Keeps a type under a name already claimed.
+    fn insert_named(&mut self, name: String, docs: Docs, kind: TypeKind) {
         let def = TypeDef {
             name: name.clone(),
             docs,
@@ -82,8 +100,7 @@ impl<'a> Schemas<'a> {
             gate: Gate::new(),
             pointer: String::new(),
         };
-        self.types.insert(name.clone(), def);
-        name
+        self.types.insert(name, def);
     }
 
     /// Whether `ty` names a struct (a model with properties).
@@ -168,9 +185,12 @@ impl<'a> Schemas<'a> {
                 }
             }
             None if target.is_some() => {
-                self.problems.push(Diagnostic::error(
+                self.notes.push(Diagnostic::note(
                     join(pointer, "$ref"),
-                    format!("`{reference}` points to a schema that does not exist"),
+                    format!(
+                        "`{reference}` points to a schema that does not exist; this one is \
+                         generated as serde_json::Value"
+                    ),
                 ));
                 Lowered {
                     ty: Ty::Json,
@@ -194,24 +214,15 @@ impl<'a> Schemas<'a> {
 
     fn item(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Lowered {
         let nullable = schema.schema_data.nullable;
-        // One-branch wrappers (`allOf: [$ref]` made from a `$ref` with siblings) are the
-        // branch, null if either says so.
-        if let SchemaKind::AllOf { all_of: only }
-        | SchemaKind::OneOf { one_of: only }
-        | SchemaKind::AnyOf { any_of: only } = &schema.schema_kind
-        {
-            if only.len() == 1 {
-                let keyword = match schema.schema_kind {
-                    SchemaKind::AllOf { .. } => "allOf/0",
-                    SchemaKind::OneOf { .. } => "oneOf/0",
-                    _ => "anyOf/0",
-                };
-                let inner = self.lower(&only[0], hint, &format!("{pointer}/{keyword}"));
-                return Lowered {
-                    ty: inner.ty,
-                    nullable: nullable || inner.nullable,
-                };
-            }
+        // A wrapper with one branch that says what the value is (`allOf: [$ref]` made from a
+        // `$ref` with siblings; `allOf: [$ref, {description}]`, how Swagger converters document
+        // a reference) is that branch, null if any part says so.
+        if let Some((at, branch, annotated_null)) = sole_branch(schema) {
+            let inner = self.lower(branch, hint, &format!("{pointer}/{at}"));
+            return Lowered {
+                ty: inner.ty,
+                nullable: nullable || annotated_null || inner.nullable,
+            };
         }
         if let Some(ty) = self.inline.get(pointer) {
             return Lowered {
@@ -219,27 +230,69 @@ impl<'a> Schemas<'a> {
                 nullable,
             };
         }
-        let ty = match self.kind(schema, hint, pointer) {
-            TypeKind::Alias(ty) => ty,
-            kind => {
-                let docs = docs_of(schema);
+        if let Some((first_hint, reserved)) = self.in_progress.get(pointer) {
+            let name = match reserved {
+                Some(name) => name.clone(),
+                None => {
+                    // The name the outer use would have given it.
+                    let name = self.namespace.claim(&first_hint.clone(), Case::Camel);
+                    self.in_progress.insert(
+                        pointer.to_string(),
+                        (first_hint.clone(), Some(name.clone())),
+                    );
+                    name
+                }
+            };
+            return Lowered {
+                ty: Ty::Named(name),
+                nullable,
+            };
+        }
+        if self.depth >= MAX_NESTING {
+            self.notes.push(Diagnostic::note(
+                pointer,
+                format!(
+                    "schemas here nest more than {MAX_NESTING} levels deep through references \
+                     that allOf merges; this one is generated as serde_json::Value"
+                ),
+            ));
+            return Lowered {
+                ty: Ty::Json,
+                nullable,
+            };
+        }
+        self.in_progress
+            .insert(pointer.to_string(), (hint.to_string(), None));
+        self.depth += 1;
+        let kind = self.kind(schema, hint, pointer);
+        self.depth -= 1;
+        let reserved = self.in_progress.remove(pointer).and_then(|(_, name)| name);
+        let docs = docs_of(schema);
+        let ty = match (kind, reserved) {
+            // Reached again while lowered: it must exist under the name already handed out.
+            (kind, Some(name)) => {
+                self.insert_named(name.clone(), docs, kind);
+                Ty::Named(name)
+            }
+            (TypeKind::Alias(ty), None) => ty,
+            (kind, None) => {
                 // A spec inlined by a bundler repeats one schema wherever it is used: equal
                 // inline types are one type (children were deduplicated first, bottom up).
                 let key = (kind, docs);
-                let name = match self.inline_shapes.get(&key) {
-                    Some(name) => name.clone(),
+                match self.inline_shapes.get(&key) {
+                    Some(name) => Ty::Named(name.clone()),
                     None => {
                         let (kind, docs) = key.clone();
                         let name = self.insert_type(hint, docs, kind);
                         self.inline_shapes.insert(key, name.clone());
-                        name
+                        Ty::Named(name)
                     }
-                };
-                self.inline
-                    .insert(pointer.to_string(), Ty::Named(name.clone()));
-                Ty::Named(name)
+                }
             }
         };
+        if let Ty::Named(_) = ty {
+            self.inline.insert(pointer.to_string(), ty.clone());
+        }
         Lowered { ty, nullable }
     }
 
@@ -257,8 +310,11 @@ impl<'a> Schemas<'a> {
             SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
                 TypeKind::IntEnum(int_values(&i.enumeration, &schema.schema_data.extensions))
             }
-            SchemaKind::Type(Type::Integer(i)) => TypeKind::Alias(match i.format {
+            SchemaKind::Type(Type::Integer(i)) => TypeKind::Alias(match &i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+                // Set by the normaliser where the bounds pass i64 (and accepted as written).
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => Ty::U64,
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "int128" => Ty::I128,
                 _ => Ty::I64,
             }),
             SchemaKind::Type(Type::Number(n)) => TypeKind::Alias(match n.format {
@@ -571,6 +627,33 @@ impl<'a> Schemas<'a> {
     }
 }
 
+/// The one branch of an `allOf`, `oneOf` or `anyOf` that says what a value is, when there is
+/// one: its place (`allOf/1`), the branch, and whether an annotating branch says `nullable`.
+/// An `allOf`'s other branches may only annotate (docs, `nullable`); a `oneOf`/`anyOf` must
+/// have one branch, since there an empty branch would allow any value.
+fn sole_branch(schema: &Schema) -> Option<(String, &ReferenceOr<Schema>, bool)> {
+    let (keyword, branches) = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => ("allOf", all_of),
+        SchemaKind::OneOf { one_of } if one_of.len() == 1 => ("oneOf", one_of),
+        SchemaKind::AnyOf { any_of } if any_of.len() == 1 => ("anyOf", any_of),
+        _ => return None,
+    };
+    let annotation = |b: &ReferenceOr<Schema>| match b {
+        ReferenceOr::Item(s) => super::compose::is_annotation(s).then_some(s.schema_data.nullable),
+        ReferenceOr::Reference { .. } => None,
+    };
+    let mut typed = branches
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| annotation(b).is_none());
+    let (i, branch) = typed.next()?;
+    if typed.next().is_some() {
+        return None;
+    }
+    let nullable = branches.iter().filter_map(annotation).any(|n| n);
+    Some((format!("{keyword}/{i}"), branch, nullable))
+}
+
 /// In a list or map, nullability is part of the item type.
 fn nullable_inner(l: Lowered) -> Ty {
     if l.nullable && l.ty != Ty::Json {
@@ -635,7 +718,7 @@ fn enum_values(values: &[&String]) -> Vec<EnumValue> {
 pub fn variant_name(ty: &Ty) -> String {
     match ty {
         Ty::String => "String".into(),
-        Ty::I32 | Ty::I64 => "Integer".into(),
+        Ty::I32 | Ty::I64 | Ty::U64 | Ty::I128 => "Integer".into(),
         Ty::F32 | Ty::F64 => "Number".into(),
         Ty::Bool => "Boolean".into(),
         Ty::Uuid => "Uuid".into(),
@@ -654,7 +737,7 @@ pub fn variant_name(ty: &Ty) -> String {
 /// plain strings; integers before floats; anything before a free-form value.
 fn specificity(ty: &Ty) -> u8 {
     match ty {
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::Uuid | Ty::DateTime | Ty::Date => 0,
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::I128 | Ty::Uuid | Ty::DateTime | Ty::Date => 0,
         Ty::F32 | Ty::F64 => 1,
         Ty::Named(_) | Ty::Vec(_) | Ty::Nullable(_) => 2,
         Ty::String | Ty::Binary => 3,
@@ -663,9 +746,22 @@ fn specificity(ty: &Ty) -> u8 {
     }
 }
 
+/// A schema's title and description; where it has none, those of an `allOf` branch that only
+/// annotates (`allOf: [$ref, {description}]` documents the reference that way).
 pub fn docs_of(schema: &Schema) -> Docs {
+    let data = &schema.schema_data;
+    let annotation = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if data.title.is_none() && data.description.is_none() => {
+            all_of.iter().find_map(|b| match b {
+                ReferenceOr::Item(s) if super::compose::is_annotation(s) => Some(&s.schema_data),
+                _ => None,
+            })
+        }
+        _ => None,
+    };
+    let data = annotation.unwrap_or(data);
     Docs {
-        summary: schema.schema_data.title.clone(),
-        description: schema.schema_data.description.clone(),
+        summary: data.title.clone(),
+        description: data.description.clone(),
     }
 }

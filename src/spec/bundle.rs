@@ -35,6 +35,9 @@ pub fn bundle(
     }
     let mut pending = Vec::new();
     collect(doc, "", None, &mut pending);
+    if pending.is_empty() {
+        return Ok(Vec::new()); // the only ones were in examples or extensions
+    }
     // A document that was not read from a file (text handed to the library, the embedded spec)
     // has no directory to read others from: its references to files are refused.
     let Ok(root_file) = origin.canonicalize() else {
@@ -263,48 +266,68 @@ fn refers_to_another_file(doc: &Value) -> bool {
 
 /// Every `$ref` under `value` (at `at` in the document), to resolve as written in `file`: in
 /// the root document only references to other files; in another file's part, all of them.
+/// References in examples and extensions are data: never followed, their files never read.
 fn collect(value: &Value, at: &str, file: Option<&Path>, out: &mut Vec<Reference>) {
-    let mut stack = vec![(value, at.to_string())];
-    while let Some((value, at)) = stack.pop() {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(target)) = map.get("$ref") {
-                    if file.is_some() || !target.starts_with('#') {
-                        out.push(Reference {
-                            at: at.clone(),
-                            target: target.clone(),
-                            file: file.map(Path::to_path_buf),
-                        });
-                    }
-                }
-                for (k, v) in map {
-                    if k != "$ref" {
-                        stack.push((v, join(&at, k)));
-                    }
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    stack.push((v, join(&at, &i.to_string())));
-                }
-            }
-            _ => {}
+    for (at, target) in super::places::refs(value, at) {
+        if file.is_some() || !target.starts_with('#') {
+            out.push(Reference {
+                at,
+                target,
+                file: file.map(Path::to_path_buf),
+            });
         }
     }
 }
 
-/// Whether the value at `pointer` is a schema (so a reference there is to a schema).
+/// Whether the value at `pointer` is a schema (so a reference there is to a schema): a
+/// component schema, or the `schema` of a parameter, header or media type, followed by
+/// subschema keywords only (`properties/a`, `items`, `allOf/0`, ...). A key that merely looks
+/// like one (`type: {not: ...}`, a property named `items`) is not a schema.
 pub(crate) fn is_schema_place(pointer: &str) -> bool {
-    let tokens: Vec<&str> = pointer.split('/').collect();
-    let last = tokens.last().copied().unwrap_or("");
-    let parent = tokens.len().checked_sub(2).map(|i| tokens[i]).unwrap_or("");
-    matches!(
-        last,
-        "schema" | "items" | "additionalProperties" | "not" | "contains" | "if" | "then" | "else"
-    ) || matches!(
-        parent,
-        "properties" | "allOf" | "oneOf" | "anyOf" | "prefixItems" | "patternProperties" | "$defs"
-    ) || (parent == "schemas" && tokens.len() == 4 && tokens[1] == "components")
+    const ONE: &[&str] = &[
+        "items",
+        "additionalProperties",
+        "not",
+        "contains",
+        "propertyNames",
+        "if",
+        "then",
+        "else",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    ];
+    const KEYED: &[&str] = &[
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "prefixItems",
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+    ];
+    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+    let start = if tokens.len() >= 3 && tokens[0] == "components" && tokens[1] == "schemas" {
+        3
+    } else {
+        match tokens.iter().position(|t| *t == "schema") {
+            Some(i) if i > 0 => i + 1,
+            _ => return false,
+        }
+    };
+    let mut i = start;
+    while i < tokens.len() {
+        if ONE.contains(&tokens[i]) {
+            i += 1;
+        } else if KEYED.contains(&tokens[i]) && i + 1 < tokens.len() {
+            i += 2;
+        } else {
+            return false;
+        }
+    }
+    true
 }
 
 /// A name in `components/schemas` for a schema from another file: its own name (the last
@@ -373,5 +396,16 @@ mod tests {
         assert!(!is_schema_place("/paths/~1pets"));
         assert!(!is_schema_place("/paths/~1pets/get/parameters/0"));
         assert!(!is_schema_place("/components/responses/NotFound"));
+        assert!(is_schema_place(
+            "/components/schemas/A/properties/items/items"
+        ));
+        assert!(is_schema_place(
+            "/components/schemas/A/definitions/b/oneOf/0"
+        ));
+        assert!(!is_schema_place("/components/schemas/A/type/not"));
+        assert!(!is_schema_place("/components/schemas/A/properties"));
+        assert!(is_schema_place(
+            "/webhooks/w/post/requestBody/content/a~1b/schema/not"
+        ));
     }
 }

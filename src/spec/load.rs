@@ -31,13 +31,15 @@ pub fn load(text: &str) -> Result<Value, Vec<Diagnostic>> {
         )
         .at(line, column)]);
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error("", format!("invalid YAML: {}", strip_yaml_position(&e)));
-        if let Some(loc) = e.location() {
-            d = d.at(loc.line(), loc.column());
-        }
-        vec![d]
-    })?;
+    let yaml: serde_yaml::Value = serde_yaml::from_str::<Yaml>(text)
+        .map(|y| y.0)
+        .map_err(|e| {
+            let mut d = Diagnostic::error("", format!("invalid YAML: {}", strip_yaml_position(&e)));
+            if let Some(loc) = e.location() {
+                d = d.at(loc.line(), loc.column());
+            }
+            vec![d]
+        })?;
     let mut problems = Vec::new();
     let value = yaml_to_json(yaml, "", &mut problems);
     if problems.is_empty() {
@@ -121,6 +123,87 @@ fn strip_yaml_position(e: &serde_yaml::Error) -> String {
     match text.find(" at line ") {
         Some(i) => text[..i].to_string(),
         None => text,
+    }
+}
+
+/// A YAML value as `serde_yaml::Value` reads it, except that an integer past 64 bits
+/// (`18446744073709552000`: `u64::MAX` printed through a double, as many serializers do) is
+/// read as the float it stands for, where `serde_yaml::Value` refuses the whole document.
+struct Yaml(serde_yaml::Value);
+
+impl<'de> serde::Deserialize<'de> for Yaml {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlVisitor).map(Yaml)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = serde_yaml::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(i.into()))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(u.into()))
+    }
+    fn visit_i128<E>(self, i: i128) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number((i as f64).into()))
+    }
+    fn visit_u128<E>(self, u: u128) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number((u as f64).into()))
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(f.into()))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(s.to_string()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(YamlVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(Yaml(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_yaml::Value::Sequence(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_yaml::Mapping::new();
+        while let Some((Yaml(key), Yaml(value))) = map.next_entry()? {
+            if out.contains_key(&key) {
+                let key = serde_yaml::to_string(&key).unwrap_or_default();
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate entry with key {:?}",
+                    key.trim_end()
+                )));
+            }
+            out.insert(key, value);
+        }
+        Ok(serde_yaml::Value::Mapping(out))
+    }
+    /// A tagged value (`!Ref x`): its value, as for any tag.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, variant): (String, _) = data.variant()?;
+        variant.newtype_variant::<Yaml>().map(|y| y.0)
     }
 }
 

@@ -3,6 +3,8 @@
 pub mod bundle;
 pub mod load;
 pub mod normalize;
+mod places;
+mod refs;
 
 use serde_json::Value;
 
@@ -47,7 +49,11 @@ pub fn read_with(source: &Source, allowed: &[std::path::PathBuf]) -> Result<Docu
     check_root(&json).map_err(fail)?;
     let files =
         bundle::bundle(&mut json, std::path::Path::new(&source.origin), allowed).map_err(fail)?;
-    let report = normalize::normalize(&mut json);
+    let resolved = refs::resolve(&mut json);
+    let mut report = normalize::normalize(&mut json);
+    report.notes.extend(resolved);
+    let loosened = loosen_unreadable(&mut json).map_err(fail)?;
+    report.notes.extend(loosened);
     let openapi = parse(&json).map_err(fail)?;
     Ok(Document {
         openapi,
@@ -84,12 +90,6 @@ fn check_root(json: &Value) -> Result<(), Vec<Diagnostic>> {
             "",
             "missing `openapi`: this does not look like an OpenAPI document",
         )),
-    }
-    if !matches!(root.get("info"), Some(Value::Object(_))) {
-        problems.push(Diagnostic::error(
-            "/info",
-            "missing or invalid `info` object",
-        ));
     }
     if problems.is_empty() {
         Ok(())
@@ -153,6 +153,92 @@ pub fn parse(json: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
         }
     }
     Err(problems)
+}
+
+/// Parts `openapiv3` cannot read, where leaving them loose still gives a meaningful SDK: a
+/// schema becomes any JSON value (`{}`, keeping its description), an operation is left out;
+/// each with a note naming what the reader found wrong. What remains unreadable is reported by
+/// [`parse`]. A document that loses every operation this way is refused.
+fn loosen_unreadable(json: &mut Value) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let mut notes = Vec::new();
+    let mut operations_left_out = 0;
+    for _ in 0..MAX_READINGS {
+        let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*json) else {
+            break;
+        };
+        let error = narrow(json, parse_error(e));
+        let reason = error
+            .message
+            .strip_prefix("not a valid OpenAPI document here: ")
+            .unwrap_or(&error.message)
+            .to_string();
+        let Some((place, what)) = ancestors(&error.pointer)
+            .into_iter()
+            .find_map(|p| loose_place(json, &p).map(|what| (p, what)))
+        else {
+            break;
+        };
+        let message = match what {
+            Loose::Schema => {
+                let description = json
+                    .pointer(&place)
+                    .and_then(|s| s.get("description"))
+                    .filter(|d| d.is_string())
+                    .cloned();
+                let mut any = serde_json::Map::new();
+                if let Some(description) = description {
+                    any.insert("description".into(), description);
+                }
+                if let Some(slot) = json.pointer_mut(&place) {
+                    *slot = Value::Object(any);
+                }
+                format!(
+                    "this schema cannot be read ({reason}); it is generated as serde_json::Value"
+                )
+            }
+            Loose::Operation => {
+                operations_left_out += 1;
+                remove(json, &place, &mut Vec::new());
+                format!("this operation cannot be read ({reason}); it is left out")
+            }
+        };
+        notes.push(Diagnostic::note(error.pointer.clone(), message));
+    }
+    if operations_left_out > 0 && operation_count(json) == 0 {
+        return Err(notes
+            .into_iter()
+            .map(|n| Diagnostic::error(n.pointer, n.message))
+            .collect());
+    }
+    Ok(notes)
+}
+
+enum Loose {
+    Schema,
+    Operation,
+}
+
+/// Whether the value at `pointer` is a part that can be left loose, and which.
+fn loose_place(json: &Value, pointer: &str) -> Option<Loose> {
+    json.pointer(pointer)?;
+    if bundle::is_schema_place(pointer) {
+        return Some(Loose::Schema);
+    }
+    let tokens: Vec<&str> = pointer.split('/').collect();
+    let method = tokens.len() == 4 && tokens[1] == "paths" && normalize::is_method(tokens[3]);
+    method.then_some(Loose::Operation)
+}
+
+fn operation_count(json: &Value) -> usize {
+    json.get("paths")
+        .and_then(Value::as_object)
+        .map_or(0, |paths| {
+            paths
+                .values()
+                .filter_map(Value::as_object)
+                .map(|item| item.keys().filter(|k| normalize::is_method(k)).count())
+                .sum()
+        })
 }
 
 /// Places where the document's reader keeps no path: `openapiv3` reads `$ref`-or-value and
@@ -234,6 +320,9 @@ fn read_as_its_place(value: &Value, at: &str) -> Option<Result<(), (String, Stri
         read::<openapiv3::SecurityScheme>(value)
     } else if parent == "headers" {
         read::<openapiv3::Header>(value)
+    } else if last == "additionalProperties" {
+        // `true` and `false` are as good here as a schema.
+        read::<openapiv3::AdditionalProperties>(value)
     } else if bundle::is_schema_place(at) {
         read::<openapiv3::Schema>(value)
     } else {

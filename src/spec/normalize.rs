@@ -44,10 +44,47 @@ pub fn normalize(doc: &mut Value) -> Report {
             report.rewrote("/paths", "missing paths → {}");
         }
     }
+    info_fields(doc, &mut report);
     operation_responses(doc, &mut report);
     mutual_tls_schemes(doc, &mut report);
     walk_document(doc, "", &mut report);
     report
+}
+
+/// `info.title` and `info.version` name the SDK and its `User-Agent`; nothing else depends on
+/// them. A missing one gets a stand-in, a number (YAML's `version: 1.0`) becomes its text,
+/// each with a note.
+fn info_fields(doc: &mut Value, report: &mut Report) {
+    let Value::Object(root) = doc else { return };
+    let info = root
+        .entry("info")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !info.is_object() {
+        *info = Value::Object(Map::new());
+    }
+    let Value::Object(info) = info else { return };
+    for (key, stand_in) in [("title", "API"), ("version", "0.0.0")] {
+        let (value, message) = match info.get(key) {
+            Some(Value::String(_)) => continue,
+            Some(v @ (Value::Number(_) | Value::Bool(_))) => (
+                Value::String(v.to_string()),
+                format!("`info.{key}` is not a string; it is read as \"{v}\""),
+            ),
+            _ => (
+                Value::from(stand_in),
+                format!("the document has no `info.{key}`; \"{stand_in}\" stands in"),
+            ),
+        };
+        info.insert(key.into(), value);
+        report
+            .notes
+            .push(Diagnostic::note(join("/info", key), message));
+    }
+}
+
+/// Whether a path item's key is an operation's HTTP method.
+pub fn is_method(key: &str) -> bool {
+    METHODS.contains(&key)
 }
 
 const METHODS: [&str; 8] = [
@@ -152,11 +189,15 @@ fn walk_schema(value: &mut Value, pointer: &str, report: &mut Report) {
     let Value::Object(schema) = value else {
         return;
     };
+    // First, as it merges a branch's keywords into this schema (`anyOf: [{type: integer,
+    // exclusiveMinimum: 0}, {type: 'null'}]`), where the rules below must see them.
+    null_branch(schema, pointer, report);
     examples_to_example(schema, pointer, report);
     const_to_enum(schema, pointer, report);
     numeric_exclusive_bounds(schema, pointer, report);
     type_array(schema, pointer, report);
-    null_branch(schema, pointer, report);
+    integer_bounds(schema, pointer, report);
+    constraint_types(schema, pointer, report);
     ref_with_siblings(schema, pointer, report);
     unsupported_keywords(schema, pointer, report);
 
@@ -224,6 +265,185 @@ fn numeric_exclusive_bounds(schema: &mut Map<String, Value>, pointer: &str, repo
             schema.insert(exclusive.into(), Value::Bool(true));
             report.rewrote(pointer, "numeric exclusive bound → 3.0 form");
         }
+    }
+}
+
+/// 2^63 and 2^64 as doubles: `i64::MAX` and `u64::MAX` printed through a double.
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+
+/// An integer's `minimum`/`maximum` beyond `i64` (`18446744073709552000`, `u64::MAX` printed
+/// through a double): the Rust type must hold them. `±2^63` is `i64`'s own limit; a maximum up
+/// to 2^64 with no negative minimum is `u64` (`format: uint64`); beyond that `i128`
+/// (`format: int128`), or `f64` past `i128` too. Bounds only constrain values, so those
+/// outside `i64` (which `openapiv3` cannot read) are dropped once the type is chosen.
+fn integer_bounds(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    if schema.get("type").and_then(Value::as_str) != Some("integer") {
+        return;
+    }
+    let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let (low, high) = (bound("minimum"), bound("maximum"));
+    // Fractional bounds are `constraint_types`' to mend.
+    let outside = |v: Option<f64>, key: &str| {
+        v.is_some_and(|f| f.abs() >= TWO_POW_63)
+            && schema.get(key).is_some_and(|b| b.as_i64().is_none())
+    };
+    if !outside(low, "minimum") && !outside(high, "maximum") {
+        return;
+    }
+    let fits = |v: f64| (-TWO_POW_63..=TWO_POW_63).contains(&v);
+    let (low_f, high_f) = (low.unwrap_or(0.0), high.unwrap_or(0.0));
+    let chosen = if fits(low_f) && fits(high_f) {
+        None // i64's own limits, through a double
+    } else if low_f >= 0.0 && high_f <= TWO_POW_64 {
+        Some(("uint64", "u64"))
+    } else if low_f.abs() <= 2f64.powi(127) && high_f.abs() <= 2f64.powi(127) {
+        Some(("int128", "i128"))
+    } else {
+        Some(("", "f64"))
+    };
+    for key in ["minimum", "maximum"] {
+        let replace = match schema.get(key) {
+            Some(v)
+                if v.as_i64().is_none() && v.as_f64().is_some_and(|f| f.abs() >= TWO_POW_63) =>
+            {
+                v.as_f64().filter(|f| fits(*f)).map(|f| {
+                    if f >= TWO_POW_63 {
+                        i64::MAX
+                    } else if f <= -TWO_POW_63 {
+                        i64::MIN
+                    } else {
+                        f as i64
+                    }
+                })
+            }
+            _ => continue,
+        };
+        match (replace, chosen) {
+            (Some(limit), None) => {
+                schema.insert(key.into(), Value::from(limit));
+            }
+            _ => {
+                schema.remove(key);
+            }
+        }
+    }
+    let Some((format, rust)) = chosen else {
+        report.rewrote(pointer, "integer bound at i64's limit → i64");
+        return;
+    };
+    if format.is_empty() {
+        schema.insert("type".into(), Value::from("number"));
+        schema.remove("format");
+    } else {
+        schema.insert("format".into(), Value::from(format));
+    }
+    report.notes.push(Diagnostic::note(
+        pointer,
+        format!("this integer's bounds pass i64; it is generated as {rust}"),
+    ));
+}
+
+/// What `openapiv3` reads each value-constraining keyword as.
+#[derive(Clone, Copy)]
+enum Expected {
+    Count,
+    Number,
+    Flag,
+    Text,
+}
+
+/// Keywords that only constrain or describe values, each with the JSON type it must have.
+const CONSTRAINTS: &[(&str, Expected)] = &[
+    ("minLength", Expected::Count),
+    ("maxLength", Expected::Count),
+    ("minItems", Expected::Count),
+    ("maxItems", Expected::Count),
+    ("minProperties", Expected::Count),
+    ("maxProperties", Expected::Count),
+    ("multipleOf", Expected::Number),
+    ("uniqueItems", Expected::Flag),
+    ("readOnly", Expected::Flag),
+    ("writeOnly", Expected::Flag),
+    ("deprecated", Expected::Flag),
+    ("nullable", Expected::Flag),
+    ("exclusiveMinimum", Expected::Flag),
+    ("exclusiveMaximum", Expected::Flag),
+    ("pattern", Expected::Text),
+    ("title", Expected::Text),
+    ("description", Expected::Text),
+];
+
+/// A constraint or description of the wrong JSON type (`pattern: 0`, `maxLength: "10"`,
+/// `readOnly: "true"`) says nothing about the Rust type, but `openapiv3` would refuse the whole
+/// document: it is read as what it clearly means, or dropped, with a note either way. So is
+/// `minimum`/`maximum` that is not a number, or not a whole one on an integer.
+fn constraint_types(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    for (key, expected) in CONSTRAINTS
+        .iter()
+        .copied()
+        .chain([("minimum", Expected::Number), ("maximum", Expected::Number)])
+    {
+        let Some(value) = schema.get(key) else {
+            continue;
+        };
+        let bound = matches!(key, "minimum" | "maximum");
+        let fixed = match (expected, value) {
+            (Expected::Count, v) if v.as_u64().is_some() => continue,
+            (Expected::Number, v) if bound && integer && v.as_i64().is_some() => continue,
+            (Expected::Number, Value::Number(_)) if !(bound && integer) => continue,
+            (Expected::Flag, Value::Bool(_)) | (Expected::Text, Value::String(_)) => continue,
+            (Expected::Count, Value::Number(n)) => n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u32::MAX as f64)
+                .map(|f| Value::from(f as u64)),
+            (Expected::Count, Value::String(t)) => t.trim().parse::<u64>().ok().map(Value::from),
+            (Expected::Number, Value::Number(n)) => {
+                // A fractional bound on an integer: the whole numbers it allows.
+                let f = n.as_f64().unwrap_or_default();
+                let whole = if key == "minimum" {
+                    f.ceil()
+                } else {
+                    f.floor()
+                };
+                (whole.abs() < TWO_POW_63).then(|| Value::from(whole as i64))
+            }
+            (Expected::Number, Value::String(t)) => t
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite() && (!integer || f.fract() == 0.0))
+                .and_then(|f| match integer {
+                    true if f.abs() < TWO_POW_63 => Some(Value::from(f as i64)),
+                    true => None,
+                    false => serde_json::Number::from_f64(f).map(Value::Number),
+                }),
+            (Expected::Flag, Value::String(t)) => match t.trim() {
+                "true" => Some(Value::Bool(true)),
+                "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            (Expected::Text, Value::Number(_) | Value::Bool(_)) => {
+                Some(Value::String(value.to_string()))
+            }
+            _ => None,
+        };
+        let message = match &fixed {
+            Some(v) => format!("`{key}: {value}` is read as `{v}`"),
+            None => format!("`{key}: {value}` is not what `{key}` takes; it is ignored"),
+        };
+        match fixed {
+            Some(v) => {
+                schema.insert(key.into(), v);
+            }
+            None => {
+                schema.remove(key);
+            }
+        }
+        report
+            .notes
+            .push(Diagnostic::note(join(pointer, key), message));
     }
 }
 
@@ -521,13 +741,19 @@ mod tests {
             doc["components"]["securitySchemes"],
             json!({"b": {"type": "http", "scheme": "bearer"}})
         );
-        assert_eq!(report.notes[0].pointer, "/components/securitySchemes/m");
+        assert!(report
+            .notes
+            .iter()
+            .any(|n| n.pointer == "/components/securitySchemes/m"));
     }
 
     #[test]
     fn dynamic_ref_is_a_note() {
         let (s, r) = schema(json!({"$dynamicRef": "#node"}));
         assert_eq!(s, json!({}));
-        assert_eq!(r.notes[0].pointer, "/components/schemas/S/$dynamicRef");
+        assert!(r
+            .notes
+            .iter()
+            .any(|n| n.pointer == "/components/schemas/S/$dynamicRef"));
     }
 }

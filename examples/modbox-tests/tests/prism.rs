@@ -1,6 +1,7 @@
 //! Contract tests against Prism, an independent OpenAPI mock server that validates every
-//! request against spec/modbox.yaml. Installed by `npm ci` (pinned in package.json and
-//! package-lock.json at the repository root); `.ci/run` runs that before the tests.
+//! request against spec/modbox.yaml. Pinned in package.json and package-lock.json at the
+//! repository root; the first test that needs it runs `npm ci` when it is missing, so a fresh
+//! clone needs nothing but `cargo test`.
 
 mod support;
 
@@ -18,6 +19,36 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The Prism binary, installed with `npm ci` first if it is not there yet. Tests run on
+/// several threads, and test runners may run them in several processes: a file lock makes one
+/// of them install while the others wait.
+fn installed_prism() -> PathBuf {
+    let root = repo_root();
+    let bin = root.join("node_modules/.bin/prism");
+    if bin.exists() {
+        return bin;
+    }
+    let lock_dir = root.join("target");
+    std::fs::create_dir_all(&lock_dir).expect("target directory");
+    let lock = std::fs::File::create(lock_dir.join("npm-ci.lock")).expect("lock file");
+    lock.lock().expect("lock npm ci");
+    if !bin.exists() {
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&root)
+            .output()
+            .expect("npm runs (Node.js and npm are needed for the Prism tests)");
+        assert!(
+            out.status.success(),
+            "`npm ci` failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(bin.exists(), "`npm ci` ran but installed no Prism");
+    bin
+}
+
 /// A Prism process, stopped when dropped (also when a test panics).
 struct Prism {
     child: Child,
@@ -26,11 +57,7 @@ struct Prism {
 
 impl Prism {
     fn start(dynamic: bool) -> Prism {
-        let bin = repo_root().join("node_modules/.bin/prism");
-        assert!(
-            bin.exists(),
-            "Prism is not installed: run `npm ci` in the repository root"
-        );
+        let bin = installed_prism();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
