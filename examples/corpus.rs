@@ -10,14 +10,17 @@
 //! rustdoc; an `invalid` row must give a diagnostic with a JSON pointer, or an SDK that passes.
 //! CI runs it (`.ci/run`).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use sdkgen::{Options, Severity, Source};
+
+#[path = "common/workspace.rs"]
+mod workspace;
+use workspace::compile_all;
 
 /// A generation that takes longer than this is a hang, reported as such.
 const GENERATE_LIMIT: Duration = Duration::from_secs(60);
@@ -207,121 +210,6 @@ fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outc
             }
         }
     }
-}
-
-/// Clippy and rustdoc (both `-D warnings`) and doctests over every generated crate at once.
-/// Returns the first errors of each crate that failed, by crate name.
-fn compile_all(
-    workspace: &Path,
-    target: &Path,
-    members: &[&str],
-    prune: bool,
-) -> BTreeMap<String, String> {
-    let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-    // Crates of documents no longer in the manifest would sit in the directory forever. (With
-    // --only, the others stay for the next whole run.)
-    for entry in std::fs::read_dir(workspace).expect("workspace").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if prune && entry.path().is_dir() && !members.contains(&name.as_str()) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-    sdkgen::output::write_if_changed(
-        &workspace.join("Cargo.toml"),
-        &format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            list.join(", ")
-        ),
-    )
-    .expect("workspace manifest");
-    // The versions sdkgen's own tests already built, so nothing is resolved anew.
-    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
-    let lock = std::fs::read_to_string(lock).expect("Cargo.lock");
-    sdkgen::output::write_if_changed(&workspace.join("Cargo.lock"), &lock).expect("Cargo.lock");
-
-    let mut failures = BTreeMap::new();
-    let steps: [(&str, &[&str]); 3] = [
-        (
-            "clippy",
-            &["clippy", "--workspace", "--all-targets", "--keep-going"],
-        ),
-        (
-            "rustdoc",
-            &["doc", "--workspace", "--no-deps", "--keep-going"],
-        ),
-        (
-            "doctest",
-            &["test", "--doc", "--workspace", "--no-fail-fast"],
-        ),
-    ];
-    for (step, args) in steps {
-        let started = Instant::now();
-        // Through `sh` so that cargo's stderr ("Doc-tests NAME") and the test harness's stdout
-        // arrive in one stream, in order, and a failed doctest is tied to its crate.
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut command = Command::new("sh");
-        command
-            .arg("-c")
-            .arg("\"$@\" 2>&1")
-            .arg("sh")
-            .arg(cargo)
-            .args(args)
-            .arg("--message-format=json")
-            .current_dir(workspace)
-            .env("CARGO_TARGET_DIR", target)
-            .env("RUSTDOCFLAGS", "-D warnings");
-        if step == "clippy" {
-            command.args(["--", "-D", "warnings"]);
-        }
-        let out = command.output().expect("cargo runs");
-        let before = failures.len();
-        let mut current: Option<&str> = None;
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
-            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
-                if let Some(name) = line.trim().strip_prefix("Doc-tests ") {
-                    current = members.iter().copied().find(|m| *m == name.trim());
-                } else if line.starts_with("test result: FAILED") {
-                    if let Some(name) = current {
-                        failures
-                            .entry(name.to_string())
-                            .or_insert_with(String::new)
-                            .push_str("[doctest] a doctest failed\n");
-                    }
-                }
-                continue;
-            };
-            if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
-                continue;
-            }
-            let package = message["package_id"].as_str().unwrap_or_default();
-            let Some(name) = members.iter().find(|m| package_name_is(package, m)) else {
-                continue;
-            };
-            let entry = failures.entry(name.to_string()).or_insert_with(String::new);
-            if entry.lines().count() < 40 {
-                let rendered = message["message"]["rendered"].as_str().unwrap_or_default();
-                let _ = writeln!(entry, "[{step}] {rendered}");
-            }
-        }
-        if !out.status.success() && failures.len() == before {
-            // A failure not tied to one crate (a resolver error, say) fails every row.
-            let text = String::from_utf8_lossy(&out.stdout);
-            let why: Vec<&str> = text.lines().filter(|l| !l.starts_with('{')).collect();
-            let why = why[why.len().saturating_sub(30)..].join("\n");
-            for m in members {
-                failures.insert(m.to_string(), format!("[{step}] {why}"));
-            }
-        }
-        eprintln!("{step}: {:.1} s", started.elapsed().as_secs_f64());
-    }
-    failures
-}
-
-/// Cargo's package ids are `path+file:///…/NAME#VERSION` (or older `NAME VERSION (…)`).
-fn package_name_is(id: &str, name: &str) -> bool {
-    id.starts_with(&format!("{name} "))
-        || id.contains(&format!("/{name}#"))
-        || id.contains(&format!("/{name}/"))
 }
 
 /// The Markdown table, and one line per row below its target.

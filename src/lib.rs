@@ -125,10 +125,12 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
             diagnostics,
         });
     }
+    let mut notes = spec::locate_all(&source.text, notes);
+    spec::in_document_order(&mut notes);
     Ok(Generated {
         api: lowered.api,
         code,
-        notes: spec::locate_all(&source.text, notes),
+        notes,
         files,
     })
 }

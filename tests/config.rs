@@ -70,7 +70,10 @@ fn errors_read_the_same_in_debug_as_in_display() {
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Nope'}\n",
     )
     .unwrap();
-    let err = Config::new().generate(&spec).unwrap_err();
+    // Lenient by default: a note; strict: the error, at its place.
+    let generated = Config::new().generate(&spec).unwrap();
+    assert!(generated.notes.iter().any(|n| n.message.contains("Nope")));
+    let err = Config::new().strict(true).generate(&spec).unwrap_err();
     let shown = format!("{err:?}");
     assert_eq!(shown, err.to_string());
     assert!(

@@ -86,7 +86,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
         ("self-ref-response.json", br##"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"$ref":"#/components/responses/R"}}}}},"components":{"responses":{"R":{"$ref":"#/components/responses/R"}}}}"##.to_vec(), Refused("$ref")),
         ("self-ref-body.json", br##"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{"post":{"requestBody":{"$ref":"#/components/requestBodies/B"},"responses":{"200":{"description":"ok"}}}}},"components":{"requestBodies":{"B":{"$ref":"#/components/requestBodies/B"}}}}"##.to_vec(), Refused("request body")),
         ("path-item-cycle.json", br##"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{"$ref":"#/paths/~1b"},"/b":{"$ref":"#/paths/~1a"}}}"##.to_vec(), Generated),
-        ("missing-targets.json", br##"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/x":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Missing"}}}}}}}}}"##.to_vec(), Refused("does not exist")),
+        ("missing-targets.json", br##"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/x":{"get":{"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Missing"}}}}}}}}}"##.to_vec(), Generated),
         ("non-string-keys.yaml", yaml("x-keys:\n  ? [1, 2]\n  : sequence key\n  ? {a: 1}\n  : mapping key\n"), Refused("mapping key must be a string")),
         ("byte-order-mark.yaml", [b"\xef\xbb\xbf".as_slice(), &yaml("")].concat(), Generated),
         ("invalid-utf8.yaml", [yaml("").as_slice(), b"x-bad: \"\xff\xfe\"\n"].concat(), Refused("not UTF-8")),

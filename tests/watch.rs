@@ -110,10 +110,9 @@ fn watch_regenerates_on_each_change_and_survives_a_broken_spec() {
     assert!(!second.contains("pub async fn delete_pet("));
 
     // A broken save: the error with its place; the SDK stays; the watch goes on.
-    let broken =
-        fixture("after").replace("#/components/schemas/NewPet", "#/components/schemas/Nope");
+    let broken = format!("{}\nx-broken: [unclosed\n", fixture("after"));
     std::fs::write(&spec, broken).unwrap();
-    watcher.wait_for("points to a schema that does not exist", true);
+    watcher.wait_for("invalid YAML", true);
     watcher.wait_for("left as it was", true);
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), second);
     assert!(

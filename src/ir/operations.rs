@@ -64,11 +64,10 @@ impl<'s, 'a> Operations<'s, 'a> {
         let mut params_ns = Namespace::with_reserved(OPERATION_LOCALS);
         let mut auth: Vec<Vec<usize>> = self.security_requirements(op);
         let mut params = Vec::new();
+        // Why the operation cannot be called as written: all of them are gathered, then it is
+        // left out.
         let mut problems = Vec::new();
         let merged = self.merged_params(path_params, op, &pointer, &mut problems);
-        if !problems.is_empty() {
-            return self.leave_out(problems);
-        }
         for (param, param_pointer) in merged {
             let data = param.parameter_data_ref();
             let location = match param {
@@ -136,11 +135,13 @@ impl<'s, 'a> Operations<'s, 'a> {
                 match self.request_bodies(body, &hint, &body_pointer) {
                     Ok(bodies) if bodies.is_empty() => vec![None],
                     Ok(bodies) => bodies.into_iter().map(Some).collect(),
-                    Err(problem) => return self.leave_out(vec![problem]),
+                    Err(problem) => {
+                        problems.push(problem);
+                        vec![None]
+                    }
                 }
             }
         };
-        let mut problems = Vec::new();
         let (success, errors) =
             self.responses(op, &hint, &join(&pointer, "responses"), &mut problems);
         if !problems.is_empty() {

@@ -162,6 +162,9 @@ pub fn parse(json: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
 fn loosen_unreadable(json: &mut Value) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let mut notes = Vec::new();
     let mut operations_left_out = 0;
+    // The document as written, kept once something is loosened: a refusal lists every error
+    // of the document, not only the first of each operation.
+    let mut original: Option<Value> = None;
     for _ in 0..MAX_READINGS {
         let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*json) else {
             break;
@@ -178,6 +181,7 @@ fn loosen_unreadable(json: &mut Value) -> Result<Vec<Diagnostic>, Vec<Diagnostic
         else {
             break;
         };
+        original.get_or_insert_with(|| json.clone());
         let message = match what {
             Loose::Schema => {
                 let description = json
@@ -205,10 +209,13 @@ fn loosen_unreadable(json: &mut Value) -> Result<Vec<Diagnostic>, Vec<Diagnostic
         notes.push(Diagnostic::note(error.pointer.clone(), message));
     }
     if operations_left_out > 0 && operation_count(json) == 0 {
-        return Err(notes
-            .into_iter()
-            .map(|n| Diagnostic::error(n.pointer, n.message))
-            .collect());
+        return Err(match original.as_ref().map(parse) {
+            Some(Err(errors)) => errors,
+            _ => notes
+                .into_iter()
+                .map(|n| Diagnostic::error(n.pointer, n.message))
+                .collect(),
+        });
     }
     Ok(notes)
 }

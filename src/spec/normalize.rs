@@ -379,6 +379,14 @@ const CONSTRAINTS: &[(&str, Expected)] = &[
 /// document: it is read as what it clearly means, or dropped, with a note either way. So is
 /// `minimum`/`maximum` that is not a number, or not a whole one on an integer.
 fn constraint_types(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
+    // Swagger 2.0's `required: true` on a property: the parent's list says that in OpenAPI.
+    if schema.get("required").is_some_and(|r| !r.is_array()) {
+        let value = schema.remove("required").unwrap_or_default();
+        report.notes.push(Diagnostic::note(
+            join(pointer, "required"),
+            format!("`required: {value}` is not a list of property names; it is ignored"),
+        ));
+    }
     let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
     for (key, expected) in CONSTRAINTS
         .iter()
