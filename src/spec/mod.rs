@@ -52,9 +52,15 @@ pub fn read_with(source: &Source, allowed: &[std::path::PathBuf]) -> Result<Docu
     let resolved = refs::resolve(&mut json);
     let mut report = normalize::normalize(&mut json);
     report.notes.extend(resolved);
-    let loosened = loosen_unreadable(&mut json).map_err(fail)?;
+    let (openapi, loosened) = match loosen_unreadable(&mut json).map_err(fail)? {
+        (Some(openapi), loosened) => (openapi, loosened),
+        // Something unreadable that cannot be left loose: every error, at its place.
+        (None, _) => match parse(&json) {
+            Ok(openapi) => (openapi, Vec::new()),
+            Err(errors) => return Err(fail(errors)),
+        },
+    };
     report.notes.extend(loosened);
-    let openapi = parse(&json).map_err(fail)?;
     Ok(Document {
         openapi,
         json,
@@ -159,15 +165,20 @@ pub fn parse(json: &Value) -> Result<openapiv3::OpenAPI, Vec<Diagnostic>> {
 /// schema becomes any JSON value (`{}`, keeping its description), an operation is left out;
 /// each with a note naming what the reader found wrong. What remains unreadable is reported by
 /// [`parse`]. A document that loses every operation this way is refused.
-fn loosen_unreadable(json: &mut Value) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+fn loosen_unreadable(json: &mut Value) -> Result<Loosened, Vec<Diagnostic>> {
     let mut notes = Vec::new();
     let mut operations_left_out = 0;
     // The document as written, kept once something is loosened: a refusal lists every error
     // of the document, not only the first of each operation.
     let mut original: Option<Value> = None;
+    let mut openapi = None;
     for _ in 0..MAX_READINGS {
-        let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*json) else {
-            break;
+        let e = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&*json) {
+            Ok(read) => {
+                openapi = Some(read);
+                break;
+            }
+            Err(e) => e,
         };
         let error = narrow(json, parse_error(e));
         let reason = error
@@ -217,8 +228,11 @@ fn loosen_unreadable(json: &mut Value) -> Result<Vec<Diagnostic>, Vec<Diagnostic
                 .collect(),
         });
     }
-    Ok(notes)
+    Ok((openapi, notes))
 }
+
+/// The document as read, unless something could not be left loose, and the notes.
+type Loosened = (Option<openapiv3::OpenAPI>, Vec<Diagnostic>);
 
 enum Loose {
     Schema,

@@ -388,20 +388,31 @@ fn constraint_types(schema: &mut Map<String, Value>, pointer: &str, report: &mut
         ));
     }
     let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
-    for (key, expected) in CONSTRAINTS
+    let is_bound = |key: &str| matches!(key, "minimum" | "maximum");
+    let fits = |expected: Expected, key: &str, value: &Value| match (expected, value) {
+        (Expected::Count, v) => v.as_u64().is_some(),
+        (Expected::Number, v) if is_bound(key) && integer => v.as_i64().is_some(),
+        (Expected::Number, v) => v.is_number(),
+        (Expected::Flag, v) => v.is_boolean(),
+        (Expected::Text, v) => v.is_string(),
+    };
+    // One pass over the schema's own keys (most schemas need nothing) finds what to mend.
+    let wrong: Vec<(&'static str, Expected)> = schema
         .iter()
-        .copied()
-        .chain([("minimum", Expected::Number), ("maximum", Expected::Number)])
-    {
+        .filter_map(|(key, value)| {
+            let (key, expected) = CONSTRAINTS
+                .iter()
+                .chain(&[("minimum", Expected::Number), ("maximum", Expected::Number)])
+                .find(|(k, _)| k == key)
+                .copied()?;
+            (!fits(expected, key, value)).then_some((key, expected))
+        })
+        .collect();
+    for (key, expected) in wrong {
         let Some(value) = schema.get(key) else {
             continue;
         };
-        let bound = matches!(key, "minimum" | "maximum");
         let fixed = match (expected, value) {
-            (Expected::Count, v) if v.as_u64().is_some() => continue,
-            (Expected::Number, v) if bound && integer && v.as_i64().is_some() => continue,
-            (Expected::Number, Value::Number(_)) if !(bound && integer) => continue,
-            (Expected::Flag, Value::Bool(_)) | (Expected::Text, Value::String(_)) => continue,
             (Expected::Count, Value::Number(n)) => n
                 .as_f64()
                 .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u32::MAX as f64)

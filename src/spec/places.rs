@@ -41,17 +41,36 @@ fn is_data_key(key: &str) -> bool {
 
 /// Every `$ref` with a string target in the structure under `value` (which stands at `at`):
 /// the pointer of the object holding it, and the target. In document order; iterative, so any
-/// depth of nesting is fine.
+/// depth of nesting is fine. Every generation walks the whole document here, so the path is
+/// kept as a stack of borrowed keys and a pointer is built only where a reference is found.
 pub fn refs(value: &Value, at: &str) -> Vec<(String, String)> {
+    enum Token<'v> {
+        Root,
+        Key(&'v str),
+        Index(usize),
+    }
     let mut out = Vec::new();
-    // (value, whether its keys are names, its pointer): pointers are built only for objects
-    // and lists, never for the leaves that make up most of a document.
-    let mut stack = vec![(value, false, at.to_string())];
-    while let Some((value, names, pointer)) = stack.pop() {
+    let mut path: Vec<Token> = Vec::new();
+    // (value, its depth below `value`, the token that leads to it, whether its keys are names)
+    let mut stack = vec![(value, 0usize, Token::Root, false)];
+    while let Some((value, depth, token, names)) = stack.pop() {
+        path.truncate(depth.saturating_sub(1));
+        if depth > 0 {
+            path.push(token);
+        }
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(target)) = map.get("$ref") {
-                    out.push((pointer.clone(), target.clone()));
+                    let mut pointer = at.to_string();
+                    for token in &path {
+                        pointer.push('/');
+                        match token {
+                            Token::Key(key) => pointer.push_str(&escape_token(key)),
+                            Token::Index(i) => pointer.push_str(&i.to_string()),
+                            Token::Root => {}
+                        }
+                    }
+                    out.push((pointer, target.clone()));
                 }
                 for (key, child) in map.iter().rev() {
                     if !names && (is_data_key(key) || key == "$ref") {
@@ -59,15 +78,14 @@ pub fn refs(value: &Value, at: &str) -> Vec<(String, String)> {
                     }
                     if child.is_object() || child.is_array() {
                         let child_names = !names && NAME_MAPS.contains(&key.as_str());
-                        let child_pointer = format!("{pointer}/{}", escape_token(key));
-                        stack.push((child, child_names, child_pointer));
+                        stack.push((child, depth + 1, Token::Key(key), child_names));
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate().rev() {
                     if child.is_object() || child.is_array() {
-                        stack.push((child, false, format!("{pointer}/{i}")));
+                        stack.push((child, depth + 1, Token::Index(i), false));
                     }
                 }
             }

@@ -129,8 +129,9 @@ fn needs_work(doc: &Value, at: &str, target: &str) -> bool {
     let tokens: Vec<&str> = pointer.split('/').collect();
     let direct = tokens.len() == 4 && tokens[1] == "components" && tokens[2] == section;
     if place == Place::Schema {
-        // Lowering reports a missing component schema at its place.
-        return !direct;
+        // Lowering reports a missing component schema at its place; a percent-encoded one is
+        // spelled as lowering reads it.
+        return !direct || target.contains('%');
     }
     !direct || doc.pointer(&pointer).is_none_or(is_bare_ref)
 }
@@ -529,5 +530,79 @@ fn remove(doc: &mut Value, pointer: &str) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolved(mut doc: Value) -> (Value, Vec<Diagnostic>) {
+        let notes = resolve(&mut doc);
+        (doc, notes)
+    }
+
+    #[test]
+    fn a_schema_inside_another_moves_to_the_components_once() {
+        let (doc, _) = resolved(json!({"components": {"schemas": {
+            "Pet": {"properties": {"owner": {"properties": {"name": {"type": "string"}}}}},
+            "A": {"properties": {"o": {"$ref": "#/components/schemas/Pet/properties/owner"}}},
+            "B": {"properties": {"o": {"$ref": "#/components/schemas/Pet/properties/owner"}}}
+        }}}));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["PetOwner"]["properties"]["name"]["type"], "string");
+        for (name, at) in [("Pet", "owner"), ("A", "o"), ("B", "o")] {
+            assert_eq!(
+                schemas[name]["properties"][at]["$ref"],
+                "#/components/schemas/PetOwner"
+            );
+        }
+    }
+
+    #[test]
+    fn chains_and_other_operations_parts_are_copied_in() {
+        let (doc, _) = resolved(json!({"paths": {
+            "/a": {"get": {"parameters": [{"name": "q", "in": "query"}],
+                           "responses": {"401": {"description": "no"}}}},
+            "/b": {"get": {"parameters": [{"$ref": "#/paths/~1a/get/parameters/0"}],
+                           "responses": {"401": {"$ref": "#/components/responses/R"}}}}
+        }, "components": {"responses": {"R": {"$ref": "#/paths/~1a/get/responses/401"}}}}));
+        let b = &doc["paths"]["/b"]["get"];
+        assert_eq!(b["parameters"][0]["name"], "q");
+        assert_eq!(b["responses"]["401"]["description"], "no");
+    }
+
+    #[test]
+    fn a_schema_where_a_response_belongs_is_its_body() {
+        let (doc, notes) = resolved(json!({"paths": {"/a": {"get": {"responses": {
+            "400": {"$ref": "#/components/schemas/Bad"}}}}},
+            "components": {"schemas": {"Bad": {"type": "object"}}}}));
+        let response = &doc["paths"]["/a"]["get"]["responses"]["400"];
+        assert_eq!(
+            response["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Bad"
+        );
+        assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn cycles_and_dangling_references_are_left_for_lowering() {
+        let doc = json!({"components": {"parameters": {
+            "P": {"$ref": "#/components/parameters/Q"},
+            "Q": {"$ref": "#/components/parameters/P"}},
+            "schemas": {"S": {"$ref": "#/components/schemas/T/properties/missing"}}}});
+        assert_eq!(resolved(doc.clone()).0, doc);
+    }
+
+    #[test]
+    fn pointers_are_percent_decoded_and_follow_references_on_the_way() {
+        assert_eq!(percent_decode("/paths/~1a~1%7Bid%7D"), "/paths/~1a~1{id}");
+        let doc = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"properties": {"x": {"type": "string"}}}}}});
+        assert_eq!(
+            lookup(&doc, "/components/schemas/A/properties/x").as_deref(),
+            Some("/components/schemas/B/properties/x")
+        );
     }
 }
