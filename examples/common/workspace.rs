@@ -74,11 +74,32 @@ pub fn compile_all(
         let out = command.output().expect("cargo runs");
         let before = failures.len();
         let mut current: Option<&str> = None;
+        // What rustdoc printed for each crate's doctests: a doctest that fails to build says
+        // so only in text, and cargo's summary then names the crate (`-p NAME --doc`).
+        let mut doc_text: BTreeMap<&str, String> = BTreeMap::new();
         for line in String::from_utf8_lossy(&out.stdout).lines() {
             let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
                 if let Some(name) = line.trim().strip_prefix("Doc-tests ") {
                     current = members.iter().copied().find(|m| *m == name.trim());
-                } else if line.starts_with("test result: FAILED") {
+                } else if let Some(name) = line
+                    .trim()
+                    .strip_prefix("`-p ")
+                    .and_then(|rest| rest.strip_suffix(" --doc`"))
+                {
+                    if let Some(name) = members.iter().copied().find(|m| *m == name) {
+                        let text = doc_text.get(name).cloned().unwrap_or_default();
+                        failures
+                            .entry(name.to_string())
+                            .or_insert_with(|| format!("[doctest] rustdoc failed:\n{text}"));
+                    }
+                } else if let Some(name) = current {
+                    let text = doc_text.entry(name).or_default();
+                    if text.lines().count() < 40 {
+                        text.push_str(line);
+                        text.push('\n');
+                    }
+                }
+                if line.starts_with("test result: FAILED") {
                     if let Some(name) = current {
                         failures
                             .entry(name.to_string())

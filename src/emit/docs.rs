@@ -146,10 +146,29 @@ fn code_block(
     match kind {
         CodeBlockKind::Fenced(info) => {
             let language = info.split([',', ' ']).next().unwrap_or("").trim();
+            let block = &text[range.clone()];
+            // An info string that is not a language and attributes (kubernetes writes the
+            // block's first line there: "``` <quantity> ::= <number>") is text to rustdoc's
+            // attribute parser, which warns; it is the block's first line, moved inside.
+            let plain = |c: char| c.is_ascii_alphanumeric() || " ,_-+.=".contains(c);
+            if !info.chars().all(plain) {
+                let opening_end = block.find('\n').unwrap_or(block.len());
+                let opening = &block[..opening_end];
+                let indent = opening.len() - opening.trim_start().len();
+                let fence: String = opening
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| *c == '`' || *c == '~')
+                    .collect();
+                let start = range.start + indent;
+                return Some((
+                    start..range.start + opening_end,
+                    format!("{fence}text\n{}", info.trim()),
+                ));
+            }
             if !(language.is_empty() || language == "rust" || info.contains("edition")) {
                 return None;
             }
-            let block = &text[range.clone()];
             let first_line_end = block.find('\n').unwrap_or(block.len());
             let opening = &block[..first_line_end];
             let fence_len = opening
@@ -326,6 +345,10 @@ mod tests {
         );
         let json = "```json\n{\"a\": 1}\n```";
         assert_eq!(for_rustdoc(json), json);
+        assert_eq!(
+            for_rustdoc("``` <q> ::= <n>\n<n> ::= 1\n```"),
+            "```text\n<q> ::= <n>\n<n> ::= 1\n```"
+        );
     }
 
     #[test]

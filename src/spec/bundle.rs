@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::load;
 use crate::diagnostics::{escape_token, join, unescape_token, Diagnostic};
@@ -152,7 +152,7 @@ impl Bundler {
         let fragment = fragment.to_string();
         if path == self.root_file {
             // Back into the root document: a local reference.
-            set_ref(doc, &at, format!("#{fragment}"));
+            super::refs::set_ref(doc, &at, format!("#{fragment}"));
             return;
         }
         let target_value = match self.part(&path, &fragment) {
@@ -183,7 +183,7 @@ impl Bundler {
                     let name = free_name(doc, &path, &fragment);
                     self.hoisted.insert(key, name.clone());
                     let place = join("/components/schemas", &name);
-                    insert_schema(doc, &name, target_value);
+                    super::refs::insert_component(doc, "schemas", &name, target_value);
                     collect(
                         doc.pointer_mut(&place).expect("inserted"),
                         &place,
@@ -193,7 +193,7 @@ impl Bundler {
                     name
                 }
             };
-            set_ref(
+            super::refs::set_ref(
                 doc,
                 &at,
                 format!("#/components/schemas/{}", escape_token(&name)),
@@ -343,35 +343,7 @@ fn free_name(doc: &Value, path: &Path, fragment: &str) -> String {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "External".into())
         });
-    let taken = |n: &str| doc.pointer(&join("/components/schemas", n)).is_some();
-    let mut name = base.clone();
-    let mut n = 2;
-    while taken(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    name
-}
-
-fn insert_schema(doc: &mut Value, name: &str, schema: Value) {
-    let Value::Object(root) = doc else { return };
-    let components = root
-        .entry("components")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if let Value::Object(components) = components {
-        let schemas = components
-            .entry("schemas")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(schemas) = schemas {
-            schemas.insert(name.to_string(), schema);
-        }
-    }
-}
-
-fn set_ref(doc: &mut Value, at: &str, target: String) {
-    if let Some(Value::Object(map)) = doc.pointer_mut(at) {
-        map.insert("$ref".into(), Value::String(target));
-    }
+    super::refs::free_name(doc, &base)
 }
 
 /// A file's name for messages: never an absolute path (messages end up in CI logs).

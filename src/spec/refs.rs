@@ -355,7 +355,7 @@ impl Resolver {
                     job.target
                 ),
             ));
-            remove(doc, holder);
+            super::remove(doc, holder, &mut Vec::new());
             return;
         }
         self.copies += 1;
@@ -481,7 +481,7 @@ fn tokens_pointer(tokens: &[String]) -> String {
 }
 
 /// `base`, or `base2`, `base3`, ...: a name no component schema has yet.
-fn free_name(doc: &Value, base: &str) -> String {
+pub(super) fn free_name(doc: &Value, base: &str) -> String {
     let taken = |n: &str| doc.pointer(&join("/components/schemas", n)).is_some();
     let mut name = base.to_string();
     let mut n = 2;
@@ -492,7 +492,8 @@ fn free_name(doc: &Value, base: &str) -> String {
     name
 }
 
-fn insert_component(doc: &mut Value, section: &str, name: &str, value: Value) {
+/// Adds `value` as `components/<section>/<name>`, making the maps that are missing.
+pub(super) fn insert_component(doc: &mut Value, section: &str, name: &str, value: Value) {
     let Value::Object(root) = doc else { return };
     let components = root
         .entry("components")
@@ -507,29 +508,10 @@ fn insert_component(doc: &mut Value, section: &str, name: &str, value: Value) {
     }
 }
 
-fn set_ref(doc: &mut Value, at: &str, target: String) {
+/// Points the reference object at `at` to `target`.
+pub(super) fn set_ref(doc: &mut Value, at: &str, target: String) {
     if let Some(Value::Object(map)) = doc.pointer_mut(at) {
         map.insert("$ref".into(), Value::String(target));
-    }
-}
-
-/// Removes the value at `pointer` from its map or list.
-fn remove(doc: &mut Value, pointer: &str) {
-    let Some((parent, last)) = pointer.rsplit_once('/') else {
-        return;
-    };
-    match doc.pointer_mut(parent) {
-        Some(Value::Object(map)) => {
-            map.shift_remove(&unescape_token(last));
-        }
-        Some(Value::Array(items)) => {
-            if let Ok(i) = last.parse::<usize>() {
-                if i < items.len() {
-                    items.remove(i);
-                }
-            }
-        }
-        _ => {}
     }
 }
 
