@@ -106,14 +106,17 @@ pub fn for_rustdoc(text: &str) -> String {
     for at in tags.unmatched() {
         edits.push((at..at + 1, "&lt;".to_string()));
     }
-    apply(text, edits)
+    // clippy's `tabs_in_doc_comments`: a tab is four spaces, as the lint suggests.
+    apply(text, edits).replace('\t', "    ")
 }
 
 /// The column a list item's content starts at: after its marker (`-`, `*`, `+`, `1.`, `1)`)
 /// and the spaces after it (one, when there are more than four: then the rest is code).
 fn item_content_column(text: &str, range: &Range<usize>) -> usize {
     let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let rest = &text[range.start..];
+    // The item's range may start at its line's indentation or at its marker.
+    let lead = text[range.start..].len() - text[range.start..].trim_start_matches(' ').len();
+    let rest = &text[range.start + lead..];
     let marker = match rest.chars().next() {
         Some('-' | '*' | '+') => 1,
         _ => rest.chars().take_while(char::is_ascii_digit).count() + 1,
@@ -123,7 +126,7 @@ fn item_content_column(text: &str, range: &Range<usize>) -> usize {
         .take_while(|c| *c == ' ')
         .count();
     let spaces = if spaces == 0 || spaces > 4 { 1 } else { spaces };
-    range.start - line_start + marker + spaces
+    range.start + lead - line_start + marker + spaces
 }
 
 /// A paragraph line inside a list item that starts left of the item's content (a "lazy"
@@ -287,10 +290,16 @@ impl Tags {
                 continue;
             }
             let self_closing = rest.find('>').is_some_and(|end| rest[..end].ends_with('/'));
-            if VOID_ELEMENTS.contains(&name.as_str()) || self_closing {
+            let void = VOID_ELEMENTS.contains(&name.as_str());
+            let offset = range.start + at;
+            // `<br>`, `<br/>`: fine. `<p/>` (a self-closed element that has content) and
+            // `</br>` (a closing tag of one that has none) are invalid HTML to rustdoc.
+            if void || self_closing {
+                if (void && closing) || (!void && self_closing) {
+                    self.unmatched.push(offset);
+                }
                 continue;
             }
-            let offset = range.start + at;
             if !closing {
                 self.open.push((offset, name));
             } else if self.open.last().is_some_and(|(_, n)| *n == name) {
@@ -377,6 +386,14 @@ mod tests {
         assert_eq!(
             for_rustdoc("<b>bold</b> and <br> break"),
             "<b>bold</b> and <br> break"
+        );
+        assert_eq!(
+            for_rustdoc("a<p/>b</br>c<br/>\td"),
+            "a&lt;p/>b&lt;/br>c<br/>    d"
+        );
+        assert_eq!(
+            for_rustdoc("Either:\r\n  *  one\r\nor\r\n  *  two"),
+            "Either:\r\n  *  one\r\n     or\r\n  *  two"
         );
         assert_eq!(
             for_rustdoc("`[not a link]` and \\[x\\]"),
