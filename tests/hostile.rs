@@ -78,6 +78,9 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
         ("map-all-of-cycle.yaml", all_of_cycle("properties: {map: {additionalProperties: {allOf: [{$ref: '#/components/schemas/S'}, {properties: {x: {type: string}}}]}}}"), Generated),
         ("mutual-all-of-cycle.yaml", all_of_cycle("properties: {t: {allOf: [{$ref: '#/components/schemas/T'}, {properties: {x: {type: string}}}]}}}\n    T: {properties: {s: {allOf: [{$ref: '#/components/schemas/S'}, {properties: {x: {type: number}}}]}}"), Generated),
         ("list-merge-cycle.yaml", all_of_cycle("allOf: [{properties: {l: {$ref: '#/components/schemas/L'}}}, {properties: {l: {$ref: '#/components/schemas/M'}}}]}\n    L: {type: array, items: {$ref: '#/components/schemas/L'}}\n    M: {type: array, items: {$ref: '#/components/schemas/M'}"), Generated),
+        // References into each other's insides, and a path item whose callback names it.
+        ("ref-pointer-cycle.yaml", all_of_cycle("$ref: '#/components/schemas/T/properties/x'}\n    T: {$ref: '#/components/schemas/S/properties/x'}\n    U: {properties: {y: {$ref: '#/components/schemas/S/properties/x/items'}}"), Generated),
+        ("callback-cycle.yaml", b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n      callbacks:\n        again: {'{$request.body#/u}': {$ref: '#/paths/~1a'}}\n".to_vec(), Generated),
         ("alias-bomb.yaml", yaml(&alias_bomb), Refused("repetition limit")),
         ("huge-description.json", format!(r#"{{"openapi":"3.1.0","info":{{"title":"t","version":"1","description":"{}"}},"paths":{{}}}}"#, "x".repeat(8 << 20)).into_bytes(), Generated),
         ("huge-names.json", format!(r##"{{"openapi":"3.1.0","info":{{"title":"t","version":"1"}},"paths":{{}},"components":{{"schemas":{{"{0}":{{"type":"object","properties":{{"{1}":{{"type":"string"}}}}}}}}}}}}"##, "N".repeat(100_000), "p".repeat(100_000)).into_bytes(), Generated),

@@ -183,7 +183,13 @@ fn ref_of(value: &Value) -> Option<&str> {
 /// `#/components/schemas/A/properties/b` reaches `b` when `A` is `{$ref: B}`, or when `A`'s
 /// schema moved). `None` when it leads nowhere.
 fn lookup(doc: &Value, pointer: &str) -> Option<String> {
-    let mut follows = 0;
+    let mut budget = MAX_FOLLOWS;
+    lookup_within(doc, pointer, &mut budget)
+}
+
+/// [`lookup`], following at most `budget` references in all, nested lookups included (`A:
+/// {$ref: '#/B/x'}`, `B: {$ref: '#/A/x'}` would otherwise look each other up forever).
+fn lookup_within(doc: &Value, pointer: &str, budget: &mut usize) -> Option<String> {
     let mut at = String::new();
     let tokens: Vec<String> = pointer.split('/').skip(1).map(unescape_token).collect();
     let mut i = 0;
@@ -201,11 +207,8 @@ fn lookup(doc: &Value, pointer: &str) -> Option<String> {
             continue;
         }
         let next = local_pointer(ref_of(value)?)?;
-        follows += 1;
-        if follows > MAX_FOLLOWS {
-            return None;
-        }
-        at = lookup(doc, &next)?;
+        *budget = budget.checked_sub(1)?;
+        at = lookup_within(doc, &next, budget)?;
     }
     Some(at)
 }
@@ -573,6 +576,14 @@ mod tests {
             "P": {"$ref": "#/components/parameters/Q"},
             "Q": {"$ref": "#/components/parameters/P"}},
             "schemas": {"S": {"$ref": "#/components/schemas/T/properties/missing"}}}});
+        assert_eq!(resolved(doc.clone()).0, doc);
+    }
+
+    #[test]
+    fn references_that_look_each_other_up_end() {
+        let doc = json!({"A": {"$ref": "#/B/x"}, "B": {"$ref": "#/A/x"},
+            "S": {"$ref": "#/A/x/y"}});
+        assert_eq!(lookup(&doc, "/A/x"), None);
         assert_eq!(resolved(doc.clone()).0, doc);
     }
 
