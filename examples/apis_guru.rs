@@ -90,15 +90,7 @@ fn main() -> ExitCode {
         let sample = draw(&rows, args.large, args.random, seed);
         failures.extend(compile_sample(&bin, &args.api, &sample, &scratch));
     }
-    if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("{} problem(s):", failures.len());
-        for f in &failures {
-            eprintln!("{f}");
-        }
-        ExitCode::FAILURE
-    }
+    workspace::exit_code(&failures, "problem(s)")
 }
 
 struct Args {

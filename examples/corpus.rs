@@ -129,15 +129,7 @@ fn main() -> ExitCode {
     let (table, failures) = report(&rows);
     println!("{table}");
     let _ = std::fs::write(scratch.join("report.md"), &table);
-    if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("{} row(s) below target:", failures.len());
-        for f in &failures {
-            eprintln!("{f}");
-        }
-        ExitCode::FAILURE
-    }
+    workspace::exit_code(&failures, "row(s) below target")
 }
 
 /// `readme/3.0/petstore.json` → `c_readme_3_0_petstore_json`.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 /// Clippy and rustdoc (both `-D warnings`) and doctests over every generated crate at once.
@@ -141,4 +141,16 @@ fn package_name_is(id: &str, name: &str) -> bool {
     id.starts_with(&format!("{name} "))
         || id.contains(&format!("/{name}#"))
         || id.contains(&format!("/{name}/"))
+}
+
+/// Success, or failure after listing `failures` (`what` names them: "row(s) below target").
+pub fn exit_code(failures: &[String], what: &str) -> ExitCode {
+    if failures.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("{} {what}:", failures.len());
+    for f in failures {
+        eprintln!("{f}");
+    }
+    ExitCode::FAILURE
 }
