@@ -21,6 +21,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "common/examples.rs"]
+mod examples;
 #[path = "common/workspace.rs"]
 mod workspace;
 
@@ -360,11 +362,13 @@ impl SplitMix {
     }
 }
 
-/// Generates the sample into one workspace and builds it; returns the problems.
+/// Generates the sample into one workspace with an example harness beside each SDK, builds
+/// them, and runs the harnesses; returns the problems.
 fn compile_sample(bin: &Path, api: &Path, sample: &[(String, u64)], scratch: &Path) -> Vec<String> {
     let workspace = scratch.join("workspace");
     let _ = std::fs::create_dir_all(&workspace);
     let mut members: BTreeMap<String, String> = BTreeMap::new();
+    let mut checked: Vec<(String, examples::Examples)> = Vec::new();
     let mut failures = Vec::new();
     for (doc, bytes) in sample {
         let name = crate_name(doc);
@@ -377,10 +381,26 @@ fn compile_sample(bin: &Path, api: &Path, sample: &[(String, u64)], scratch: &Pa
             .output();
         match out {
             Ok(out) if out.status.success() => {
-                if *bytes > ONE_TAG_BYTES {
-                    one_tag_only(&dir.join("Cargo.toml"));
-                }
+                let features = if *bytes > ONE_TAG_BYTES {
+                    one_tag_only(&dir.join("Cargo.toml"))
+                } else {
+                    None
+                };
                 println!("  {doc} ({:.1} MB) → {name}", *bytes as f64 / 1e6);
+                let examples = match harness(&api.join(doc), &name) {
+                    Ok(harness) => {
+                        let features = features.map(|f| vec![f]);
+                        examples::prepare(&harness, &workspace, &name, features.as_deref())
+                    }
+                    Err(e) => {
+                        failures.push(format!("{doc}: the example harness cannot read it: {e}"));
+                        examples::Examples::default()
+                    }
+                };
+                if let Some(harness) = &examples.crate_name {
+                    members.insert(harness.clone(), doc.clone());
+                }
+                checked.push((doc.clone(), examples));
                 members.insert(name, doc.clone());
             }
             Ok(out) => failures.push(format!(
@@ -391,19 +411,44 @@ fn compile_sample(bin: &Path, api: &Path, sample: &[(String, u64)], scratch: &Pa
         }
     }
     let names: Vec<&str> = members.keys().map(String::as_str).collect();
-    let errors = workspace::compile_all(&workspace, &scratch.join("target"), &names, true);
+    let target = scratch.join("target");
+    let errors = workspace::compile_all(&workspace, &target, &names, true);
     for (name, error) in errors {
         let doc = members.get(&name).cloned().unwrap_or(name);
         failures.push(format!("{doc}: does not compile cleanly:\n{error}"));
     }
+    let mut docs: Vec<&mut examples::Examples> = checked.iter_mut().map(|(_, e)| e).collect();
+    if let Err(e) = examples::run_all(&workspace, &target, &mut docs) {
+        failures.push(format!("the example harnesses do not build:\n{e}"));
+    }
+    let rows: Vec<(&str, &examples::Examples)> =
+        checked.iter().map(|(d, e)| (d.as_str(), e)).collect();
+    let (table, classes) = examples::table(&rows);
+    println!("## Examples of the sample\n\n{table}");
+    let _ = std::fs::write(scratch.join("examples.md"), &table);
+    failures.extend(examples::unlisted(&classes));
     failures
 }
 
-/// Makes the crate's default features its first tag's alone.
-fn one_tag_only(manifest: &Path) {
-    let Ok(text) = std::fs::read_to_string(manifest) else {
-        return;
+/// The document's examples, read in-process as the binary read it (its settings: tag
+/// features, unknown fields kept).
+fn harness(spec: &Path, crate_name: &str) -> Result<sdkgen::harness::Harness, String> {
+    let source = sdkgen::Source::from_path(spec).map_err(|e| e.to_string())?;
+    let options = sdkgen::Options {
+        crate_name: crate_name.to_string(),
+        extra_derives: Vec::new(),
+        tag_features: true,
+        allowed_dirs: Vec::new(),
+        only_tags: Vec::new(),
+        strict: false,
+        keep_unknown_fields: true,
     };
+    sdkgen::harness::collect(&source, &options).map_err(|e| e.to_string())
+}
+
+/// Makes the crate's default features its first tag's alone; returns that feature.
+fn one_tag_only(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
     let first_feature = text
         .split("[features]")
         .nth(1)
@@ -414,7 +459,7 @@ fn one_tag_only(manifest: &Path) {
         })
         .and_then(|l| l.split('=').next())
         .map(|n| n.trim().trim_matches('"').to_string());
-    let Some(feature) = first_feature else { return };
+    let feature = first_feature?;
     let rewritten: Vec<String> = text
         .lines()
         .map(|l| {
@@ -426,6 +471,7 @@ fn one_tag_only(manifest: &Path) {
         })
         .collect();
     let _ = std::fs::write(manifest, rewritten.join("\n") + "\n");
+    Some(feature)
 }
 
 /// `github.com/api.github.com.json` → `g_github_com_api_github_com_json`.

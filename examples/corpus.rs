@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use sdkgen::{Options, Severity, Source};
 
+#[path = "common/examples.rs"]
+mod examples;
 #[path = "common/workspace.rs"]
 mod workspace;
 use workspace::compile_all;
@@ -40,6 +42,7 @@ enum Outcome {
         types: usize,
         fallbacks: usize,
         compiled: Option<Result<(), String>>,
+        examples: examples::Examples,
     },
     Refused {
         with_pointer: bool,
@@ -108,28 +111,64 @@ fn main() -> ExitCode {
     }
     eprintln!(" generated {} documents", rows.len());
 
+    let mut failures = Vec::new();
     if compile {
-        let members: Vec<&str> = rows
-            .iter()
-            .filter(|r| matches!(r.outcome, Outcome::Generated { .. }))
-            .map(|r| r.crate_name.as_str())
-            .collect();
+        let mut members: Vec<&str> = Vec::new();
+        for row in &rows {
+            if let Outcome::Generated { examples, .. } = &row.outcome {
+                members.push(row.crate_name.as_str());
+                members.extend(examples.crate_name.as_deref());
+            }
+        }
         let prune = only.is_none();
-        let results = compile_all(&workspace, &scratch.join("target"), &members, prune);
+        let target = scratch.join("target");
+        let results = compile_all(&workspace, &target, &members, prune);
         for row in &mut rows {
-            if let Outcome::Generated { compiled, .. } = &mut row.outcome {
-                *compiled = Some(match results.get(&row.crate_name) {
-                    Some(errors) => Err(errors.clone()),
-                    None => Ok(()),
+            if let Outcome::Generated {
+                compiled, examples, ..
+            } = &mut row.outcome
+            {
+                let harness = examples.crate_name.as_ref().and_then(|n| results.get(n));
+                *compiled = Some(match (results.get(&row.crate_name), harness) {
+                    (None, None) => Ok(()),
+                    (sdk, harness) => Err(format!(
+                        "{}{}",
+                        sdk.cloned().unwrap_or_default(),
+                        harness.cloned().unwrap_or_default()
+                    )),
                 });
             }
         }
+        let mut docs: Vec<&mut examples::Examples> = rows
+            .iter_mut()
+            .filter_map(|r| match &mut r.outcome {
+                Outcome::Generated { examples, .. } => Some(examples),
+                _ => None,
+            })
+            .collect();
+        if let Err(e) = examples::run_all(&workspace, &target, &mut docs) {
+            failures.push(format!("the example harnesses do not build:\n{e}"));
+        }
     }
 
-    let (table, failures) = report(&rows);
+    let (table, below) = report(&rows);
+    failures.extend(below);
     println!("{table}");
-    let _ = std::fs::write(scratch.join("report.md"), &table);
-    workspace::exit_code(&failures, "row(s) below target")
+    let example_rows: Vec<(&str, &examples::Examples)> = rows
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Generated { examples, .. } => Some((r.path.as_str(), examples)),
+            _ => None,
+        })
+        .collect();
+    let (examples_table, classes) = examples::table(&example_rows);
+    println!("## Examples\n\n{examples_table}");
+    failures.extend(examples::unlisted(&classes));
+    let _ = std::fs::write(
+        scratch.join("report.md"),
+        format!("{table}\n{examples_table}"),
+    );
+    workspace::exit_code(&failures, "failure(s)")
 }
 
 /// `readme/3.0/petstore.json` → `c_readme_3_0_petstore_json`.
@@ -161,8 +200,13 @@ fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outc
                 allowed_dirs: Vec::new(),
                 only_tags: Vec::new(),
                 strict: false,
+                keep_unknown_fields: true,
             };
-            let result = std::panic::catch_unwind(|| sdkgen::generate(&source, &options));
+            let result = std::panic::catch_unwind(|| -> Result<_, sdkgen::SpecError> {
+                let generated = sdkgen::generate(&source, &options)?;
+                let harness = sdkgen::harness::collect(&source, &options)?;
+                Ok((generated, harness))
+            });
             let _ = tx.send(result);
         })
         .expect("thread");
@@ -185,11 +229,13 @@ fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outc
                 first: first.map(|d| d.to_string()).unwrap_or_default(),
             }
         }
-        Ok(Ok(Ok(generated))) => {
+        Ok(Ok(Ok((generated, harness)))) => {
             for file in generated.crate_files(crate_name, path) {
                 sdkgen::output::write_if_changed(&dir.join(&file.path), &file.contents)
                     .expect("crate file");
             }
+            let workspace = dir.parent().expect("the workspace");
+            let examples = examples::prepare(&harness, workspace, crate_name, None);
             Outcome::Generated {
                 operations: generated.api.operations.len(),
                 types: generated.api.types.len(),
@@ -199,6 +245,7 @@ fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outc
                     .filter(|n| n.severity == Severity::Note)
                     .count(),
                 compiled: None,
+                examples,
             }
         }
     }
@@ -218,6 +265,7 @@ fn report(rows: &[Row]) -> (String, Vec<String>) {
                 types,
                 fallbacks,
                 compiled,
+                ..
             } => {
                 ops_total += operations;
                 fallbacks_total += fallbacks;

@@ -68,7 +68,12 @@ fn stages(text: &str) -> [Duration; 8] {
     let openapi = spec::parse(&json).expect("parses");
     lap(3, t);
     let t = Instant::now();
-    let lowered = ir::lower(&openapi, json.get("webhooks")).expect("lowers");
+    let lowered = ir::lower(
+        &openapi,
+        json.get("webhooks"),
+        sdkgen::ir::Settings::default(),
+    )
+    .expect("lowers");
     lap(4, t);
     let t = Instant::now();
     let options = emit::EmitOptions {

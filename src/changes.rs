@@ -426,6 +426,16 @@ fn compare_shapes(report: &mut Report, name: &str, old: &Shape, new: &Shape) {
                 if !before.iter().any(|(f, _)| f == field) {
                     if ty.is_optional() {
                         report.push(false, format!("field `{name}.{field}: {ty}` added"));
+                    } else if field.starts_with("additional_properties") && ty.name == "BTreeMap" {
+                        // The catch-all for properties not named: never required on the wire,
+                        // but a struct literal must name it.
+                        report.push(
+                            true,
+                            format!(
+                                "field `{name}.{field}: {ty}` added (unnamed properties kept); \
+                                 struct literals must name it"
+                            ),
+                        );
                     } else {
                         report.push(true, format!("newly required field `{name}.{field}: {ty}`"));
                     }

@@ -35,6 +35,7 @@ pub struct Config {
     rerun_if_changed: bool,
     notes_as_warnings: bool,
     strict: bool,
+    keep_unknown_fields: bool,
 }
 
 impl Default for Config {
@@ -49,6 +50,7 @@ impl Default for Config {
             rerun_if_changed: true,
             notes_as_warnings: false,
             strict: false,
+            keep_unknown_fields: true,
         }
     }
 }
@@ -123,6 +125,15 @@ impl Config {
         self
     }
 
+    /// Whether models keep the properties the spec does not name (default: yes). Each model
+    /// whose schema does not say `additionalProperties: false` has an `additional_properties`
+    /// map that keeps what a newer server sends and sends it back; `false` drops them, for
+    /// slightly smaller models when a read-modify-write cannot lose data.
+    pub fn keep_unknown_fields(&mut self, on: bool) -> &mut Self {
+        self.keep_unknown_fields = on;
+        self
+    }
+
     /// Reads `spec` and generates the SDK in memory; writes nothing and prints nothing.
     pub fn generate(&self, spec: impl AsRef<Path>) -> Result<Generated, Error> {
         let source = Source::from_path(spec.as_ref())?;
@@ -137,6 +148,7 @@ impl Config {
             allowed_dirs: self.allowed_dirs.clone(),
             only_tags: self.only_tags.clone(),
             strict: self.strict,
+            keep_unknown_fields: self.keep_unknown_fields,
         };
         crate::generate(&source, &options).map_err(Error::Spec)
     }

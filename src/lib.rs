@@ -7,6 +7,7 @@ pub mod changes;
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
+pub mod harness;
 pub mod ir;
 pub mod naming;
 pub mod output;
@@ -45,6 +46,10 @@ pub struct Options {
     /// note (a missing `info.version`, an undeclared path variable, a schema carried as
     /// `serde_json::Value`): every note becomes an error.
     pub strict: bool,
+    /// Keep, in every model whose schema does not forbid them, the properties the spec does
+    /// not name (a newer server's), and send them back: on by default, so that a
+    /// read-modify-write loses nothing.
+    pub keep_unknown_fields: bool,
 }
 
 /// A generated SDK, in memory.
@@ -75,14 +80,19 @@ impl Generated {
 /// Runs the whole pipeline on one document, without touching the file system.
 pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecError> {
     let doc = spec::read_with(source, &options.allowed_dirs)?;
-    let mut lowered = ir::lower(&doc.openapi, doc.json.get("webhooks")).map_err(|diagnostics| {
-        let mut diagnostics = spec::locate_all(&source.text, diagnostics);
-        spec::in_document_order(&mut diagnostics);
-        SpecError {
-            origin: source.origin.clone(),
-            diagnostics,
-        }
-    })?;
+    let settings = ir::Settings {
+        keep_unknown_fields: options.keep_unknown_fields,
+        ..ir::Settings::default()
+    };
+    let mut lowered =
+        ir::lower(&doc.openapi, doc.json.get("webhooks"), settings).map_err(|diagnostics| {
+            let mut diagnostics = spec::locate_all(&source.text, diagnostics);
+            spec::in_document_order(&mut diagnostics);
+            SpecError {
+                origin: source.origin.clone(),
+                diagnostics,
+            }
+        })?;
     if !options.only_tags.is_empty() {
         ir::select(&mut lowered.api, &options.only_tags).map_err(|message| SpecError {
             origin: source.origin.clone(),

@@ -37,6 +37,7 @@ fn generate_all(specs: &[PathBuf]) -> Vec<String> {
                 allowed_dirs: Vec::new(),
                 only_tags: Vec::new(),
                 strict: false,
+                keep_unknown_fields: true,
             };
             let generated = generate(&source, &options).unwrap();
             let notes: Vec<String> = generated.notes.iter().map(|n| n.to_string()).collect();

@@ -146,6 +146,7 @@ fn a_document_not_read_from_a_file_reads_no_other_file() {
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
         strict: false,
+        keep_unknown_fields: true,
     };
     let err = sdkgen::generate(&source, &options).unwrap_err().to_string();
     assert!(

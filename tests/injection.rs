@@ -23,6 +23,7 @@ fn generated() -> sdkgen::Generated {
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
         strict: false,
+        keep_unknown_fields: true,
     };
     generate(&source, &options).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -13,6 +13,7 @@ fn options(strict: bool) -> Options {
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
         strict,
+        keep_unknown_fields: true,
     }
 }
 

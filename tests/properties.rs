@@ -225,6 +225,7 @@ fn options() -> Options {
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
         strict: false,
+        keep_unknown_fields: true,
     }
 }
 

@@ -18,6 +18,7 @@ fn generate_code(src: &Source) -> String {
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
         strict: false,
+        keep_unknown_fields: true,
     };
     generate(src, &options)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -153,6 +154,7 @@ fn notes(name: &str) -> Vec<String> {
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
         strict: false,
+        keep_unknown_fields: true,
     };
     generate(&fixture(name), &options)
         .unwrap()
@@ -270,6 +272,7 @@ fn tag_features() {
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
         strict: false,
+        keep_unknown_fields: true,
     };
     let generated = generate(&fixture("tags"), &options).unwrap();
     let files = generated.crate_files("shop", "tags.yaml");
@@ -326,6 +329,7 @@ fn diagnostics_of_broken_documents() {
             allowed_dirs: Vec::new(),
             only_tags: Vec::new(),
             strict: false,
+            keep_unknown_fields: true,
         };
         let error = match generate(&src, &options) {
             Ok(_) => panic!("{name} generated"),

@@ -56,6 +56,7 @@ fn generate(bencher: divan::Bencher, name: &str) {
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
         strict: false,
+        keep_unknown_fields: true,
     };
     bencher.bench(|| sdkgen::generate(&source, &options).expect("generates"));
 }

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
         allowed_dirs: Vec::new(),
         only_tags: Vec::new(),
         strict: false,
+        keep_unknown_fields: true,
     };
     if let Ok(generated) = sdkgen::generate(&source, &options) {
         if let Err(e) = syn::parse_file(&generated.code) {

@@ -12,6 +12,6 @@ fuzz_target!(|data: &[u8]| {
         text: text.into(),
     };
     if let Ok(doc) = sdkgen::spec::read(&source) {
-        let _ = sdkgen::ir::lower(&doc.openapi, doc.json.get("webhooks"));
+        let _ = sdkgen::ir::lower(&doc.openapi, doc.json.get("webhooks"), sdkgen::ir::Settings::default());
     }
 });

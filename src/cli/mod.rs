@@ -75,6 +75,10 @@ struct SpecArgs {
     /// `serde_json::Value`): every note becomes an error.
     #[arg(long)]
     strict: bool,
+    /// Drop the properties a server sends that the spec does not name, instead of keeping
+    /// them in each model's `additional_properties` and sending them back.
+    #[arg(long)]
+    drop_unknown_fields: bool,
 }
 
 pub fn run() -> ExitCode {
@@ -145,6 +149,7 @@ fn options(args: &SpecArgs) -> Result<Options, u8> {
         allowed_dirs: args.allow_dir.clone(),
         only_tags: Vec::new(),
         strict: args.strict,
+        keep_unknown_fields: !args.drop_unknown_fields,
     })
 }
 

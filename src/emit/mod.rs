@@ -68,6 +68,8 @@ pub(crate) fn gate_attr(gate: &Gate, options: &EmitOptions) -> TokenStream {
 pub(crate) enum Scope {
     Types,
     Root,
+    /// Another crate, which depends on the SDK under the name `sdk` (the example harness).
+    Sdk,
 }
 
 /// The Rust type for `ty`, with fully qualified paths so no schema name can shadow them.
@@ -88,6 +90,7 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
         Ty::Binary => match scope {
             Scope::Types => quote!(super::runtime::File),
             Scope::Root => quote!(runtime::File),
+            Scope::Sdk => quote!(::sdk::runtime::File),
         },
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, scope);
@@ -106,6 +109,7 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
             match scope {
                 Scope::Types => quote!(#ident),
                 Scope::Root => quote!(types::#ident),
+                Scope::Sdk => quote!(::sdk::types::#ident),
             }
         }
     }

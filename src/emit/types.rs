@@ -103,11 +103,16 @@ fn emit_struct(
     let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
     let default = all_optional.then(|| quote!(::std::default::Default,));
     let fields = s.fields.iter().map(emit_field);
-    let additional = s.additional.as_ref().map(|(name, ty)| {
-        let name = format_ident!("{}", name);
-        let ty = ty_tokens(ty, Scope::Types);
+    let additional = s.additional.as_ref().map(|a| {
+        let name = format_ident!("{}", a.name);
+        let ty = ty_tokens(&a.ty, Scope::Types);
+        let doc = if a.declared {
+            " Properties not named above."
+        } else {
+            " Properties the spec does not name (a newer server's), sent back as they came."
+        };
         quote! {
-            /// Properties not named above.
+            #[doc = #doc]
             #[serde(flatten)]
             pub #name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
@@ -274,8 +279,8 @@ fn emit_parts(name: &str, s: &Struct, cfg: &TokenStream) -> TokenStream {
             quote!(parts.value(#wire, &self.#field);)
         }
     });
-    let additional = s.additional.as_ref().map(|(name, _)| {
-        let field = format_ident!("{}", name);
+    let additional = s.additional.as_ref().map(|a| {
+        let field = format_ident!("{}", a.name);
         quote! {
             for (name, value) in &self.#field {
                 parts.value(name, value);

@@ -92,7 +92,7 @@ pub fn known_keys(
         .iter()
         .map(|v| match &v.ty {
             Ty::Named(n) => match types.get(n.as_str()) {
-                Some(TypeKind::Struct(s)) if s.additional.is_none() => {
+                Some(TypeKind::Struct(s)) if !s.additional.as_ref().is_some_and(|a| a.declared) => {
                     Some(s.fields.iter().map(|f| f.wire_name.clone()).collect())
                 }
                 _ => None,

@@ -88,6 +88,56 @@ pub fn assign(api: &mut Api) {
     api.features = features;
 }
 
+/// Takes the field for unnamed properties away from the structs that are only ever sent
+/// (request bodies and parameters): no server's answer is decoded into them, so it would only
+/// be one more field for the user to fill. Structs an answer or a webhook reaches, and those
+/// nothing reaches (the user may decode them by hand), keep it.
+pub(super) fn drop_unknown_fields_of_sent_types(api: &mut Api) {
+    let edges = type_edges(api);
+    let mut sent = Vec::new();
+    let mut read = Vec::new();
+    for op in &api.operations {
+        for p in &op.params {
+            named(&p.ty, &mut sent);
+        }
+        if let Some(body) = &op.body {
+            named(&body.ty, &mut sent);
+        }
+        success_named(&op.success, &mut read);
+        for e in &op.errors {
+            named(&api.error_bodies[e.body].ty, &mut read);
+        }
+    }
+    let sent = reachable(&edges, sent);
+    let read = reachable(&edges, read);
+    let sent_only: BTreeSet<String> = sent
+        .into_iter()
+        .filter(|n| !read.contains(n))
+        .map(str::to_string)
+        .collect();
+    for t in &mut api.types {
+        if let TypeKind::Struct(s) = &mut t.kind {
+            if sent_only.contains(&t.name) && s.additional.as_ref().is_some_and(|a| !a.declared) {
+                s.additional = None;
+            }
+        }
+    }
+}
+
+/// The types reachable from `roots` (iteratively: schemas nest deeper than the stack).
+fn reachable<'a>(edges: &HashMap<&'a str, Vec<&'a str>>, roots: Vec<&'a str>) -> BTreeSet<&'a str> {
+    let mut seen = BTreeSet::new();
+    let mut stack = roots;
+    while let Some(name) = stack.pop() {
+        if seen.insert(name) {
+            if let Some(next) = edges.get(name) {
+                stack.extend(next.iter().copied());
+            }
+        }
+    }
+    seen
+}
+
 /// Keeps only what the tags in `wanted` need (named by tag or by feature): their operations,
 /// the models and error bodies those reach, and everything ungated. For build.rs, where the
 /// SDK is part of the user's crate and cargo features are not the SDK's to declare.
@@ -180,8 +230,8 @@ fn type_edges(api: &Api) -> HashMap<&str, Vec<&str>> {
                 for f in &s.fields {
                     named(&f.ty, &mut out);
                 }
-                if let Some((_, ty)) = &s.additional {
-                    named(ty, &mut out);
+                if let Some(additional) = &s.additional {
+                    named(&additional.ty, &mut out);
                 }
             }
             TypeKind::Untagged(variants) => variants.iter().for_each(|v| named(&v.ty, &mut out)),

@@ -7,6 +7,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use super::operations::{auth_schemes, Operations, CLIENT_RESERVED};
 use super::schemas::Schemas;
 use super::{Api, AuthKind, BodyEncoding, Method, Ty, TypeDef, TypeKind};
+use super::{PlaceType, Settings};
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
 
@@ -14,18 +15,21 @@ use crate::naming::{Case, Namespace};
 pub struct Lowered {
     pub api: Api,
     pub notes: Vec<Diagnostic>,
+    /// The type of the schema at each place (JSON pointer), when [`Settings::record_places`]
+    /// asked for them; empty otherwise.
+    pub places: HashMap<String, PlaceType>,
 }
 
-/// Lowers a document; fails with every problem found.
-/// Lowers a parsed document. `webhooks` is the 3.1 `webhooks` object, which `openapiv3` does
+/// Lowers a parsed document; fails with every problem found. `webhooks` is the 3.1 `webhooks` object, which `openapiv3` does
 /// not model: its payloads become models like any other schema.
 pub fn lower(
     doc: &OpenAPI,
     webhooks: Option<&serde_json::Value>,
+    settings: Settings,
 ) -> Result<Lowered, Vec<Diagnostic>> {
     let empty = indexmap::IndexMap::new();
     let components = doc.components.as_ref();
-    let mut schemas = Schemas::new(components.map(|c| &c.schemas).unwrap_or(&empty));
+    let mut schemas = Schemas::new(components.map(|c| &c.schemas).unwrap_or(&empty), settings);
     schemas.lower_components();
 
     let mut notes = Vec::new();
@@ -93,6 +97,7 @@ pub fn lower(
     }
     webhook_payloads(ops.schemas, webhooks);
     notes.append(&mut schemas.notes);
+    let places = std::mem::take(&mut schemas.places);
     let mut types: Vec<TypeDef> = schemas.types.into_values().collect();
     break_alias_cycles(&mut types, &mut notes);
     box_recursive_fields(&mut types);
@@ -123,7 +128,8 @@ pub fn lower(
         features: Vec::new(),
     };
     super::features::assign(&mut api);
-    Ok(Lowered { api, notes })
+    super::features::drop_unknown_fields_of_sent_types(&mut api);
+    Ok(Lowered { api, notes, places })
 }
 
 /// The request body of each webhook is a payload the API sends to the user's server: a model

@@ -9,6 +9,28 @@ mod schemas;
 
 pub use features::{select, Gate, TagFeature};
 pub use lower::lower;
+pub use operations::is_json as is_json_media;
+pub use schemas::Lowered as PlaceType;
+
+/// Choices lowering makes on the user's behalf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Give every struct whose schema does not forbid other properties a field that keeps
+    /// them (see [`Additional`]).
+    pub keep_unknown_fields: bool,
+    /// Remember the type lowered at each schema's place ([`lower::Lowered::places`]): what
+    /// the example harness decodes each example with.
+    pub record_places: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            keep_unknown_fields: true,
+            record_places: false,
+        }
+    }
+}
 
 /// A whole API, ready to emit.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,9 +162,22 @@ pub struct TaggedVariant {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// The field that keeps properties not named in `fields` (its Rust name, claimed in the
-    /// struct's namespace, and the value type), when the schema gives their type.
-    pub additional: Option<(String, Ty)>,
+    /// The field that keeps properties not named in `fields`: those `additionalProperties`
+    /// declares, or (unless it is `false`) those a newer server sends, so that a
+    /// read-modify-write sends them back.
+    pub additional: Option<Additional>,
+}
+
+/// A struct's field for the properties it does not name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Additional {
+    /// Its Rust name, claimed in the struct's namespace after the properties.
+    pub name: String,
+    /// The values' type: what `additionalProperties` says, or any JSON.
+    pub ty: Ty,
+    /// Whether the schema declares them (`additionalProperties: true` or a schema); when not,
+    /// the struct still knows exactly its properties (a union ranks it by them).
+    pub declared: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -10,8 +10,8 @@ use openapiv3::{
 };
 
 use super::{
-    Docs, EnumValue, Field, Gate, IntValue, Presence, Struct, Tagged, TaggedVariant, Ty, TypeDef,
-    TypeKind, Uses, Variant,
+    Additional, Docs, EnumValue, Field, Gate, IntValue, Presence, Settings, Struct, Tagged,
+    TaggedVariant, Ty, TypeDef, TypeKind, Uses, Variant,
 };
 use crate::diagnostics::{join, unescape_token, Diagnostic};
 use crate::naming::{Case, Namespace};
@@ -39,6 +39,9 @@ pub struct Schemas<'a> {
     in_progress: HashMap<String, (String, Option<String>)>,
     /// How many inline schemas are being lowered inside each other.
     depth: usize,
+    settings: Settings,
+    /// The type lowered at each schema's place, when [`Settings::record_places`] asks.
+    pub places: HashMap<String, Lowered>,
 }
 
 /// Inline schemas lowered inside each other beyond this depth can only come from references
@@ -47,6 +50,7 @@ pub struct Schemas<'a> {
 const MAX_NESTING: usize = 128;
 
 /// A type and whether `null` is one of its values.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Lowered {
     pub ty: Ty,
     pub nullable: bool,
@@ -55,7 +59,7 @@ pub struct Lowered {
 impl<'a> Schemas<'a> {
     /// Claims every component's name before anything is lowered, so references resolve in any
     /// order (recursive schemas included) and spec names win over invented ones.
-    pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>) -> Self {
+    pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>, settings: Settings) -> Self {
         let mut namespace = Namespace::default();
         let names = components
             .keys()
@@ -72,6 +76,8 @@ impl<'a> Schemas<'a> {
             inline_shapes: HashMap::new(),
             in_progress: HashMap::new(),
             depth: 0,
+            settings,
+            places: HashMap::new(),
         }
     }
 
@@ -135,6 +141,12 @@ impl<'a> Schemas<'a> {
             if docs.summary.is_none() && docs.description.is_none() {
                 docs.summary = Some(format!("The `{key}` schema."));
             }
+            let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
+            let lowered = Lowered {
+                ty: Ty::Named(name.clone()),
+                nullable,
+            };
+            self.record(&pointer, &lowered);
             self.types.insert(
                 name.clone(),
                 TypeDef {
@@ -150,10 +162,12 @@ impl<'a> Schemas<'a> {
 
     /// The type of a schema standing at `pointer`; `hint` names an inline type if one is made.
     pub fn lower(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Lowered {
-        match schema {
+        let lowered = match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(s) => self.item(s, hint, pointer),
-        }
+        };
+        self.record(pointer, &lowered);
+        lowered
     }
 
     fn lower_boxed(
@@ -162,9 +176,17 @@ impl<'a> Schemas<'a> {
         hint: &str,
         pointer: &str,
     ) -> Lowered {
-        match schema {
+        let lowered = match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(s) => self.item(s, hint, pointer),
+        };
+        self.record(pointer, &lowered);
+        lowered
+    }
+
+    fn record(&mut self, pointer: &str, lowered: &Lowered) {
+        if self.settings.record_places {
+            self.places.insert(pointer.to_string(), lowered.clone());
         }
     }
 
@@ -394,7 +416,7 @@ impl<'a> Schemas<'a> {
         hint: &str,
         pointer: &str,
     ) -> TypeKind {
-        let additional = match additional {
+        let declared = match additional {
             Some(AdditionalProperties::Schema(s)) => {
                 let v = self.lower(
                     s,
@@ -407,9 +429,13 @@ impl<'a> Schemas<'a> {
             Some(AdditionalProperties::Any(true)) => Some(Ty::Json),
             Some(AdditionalProperties::Any(false)) | None => None,
         };
+        // Where the schema says nothing, JSON Schema allows any other property: a server newer
+        // than its spec sends them, and a model that dropped them would delete them on the next
+        // write of what it decoded. They are kept too, unless the settings say otherwise.
+        let undeclared = additional.is_none() && self.settings.keep_unknown_fields;
         if properties.is_empty() {
             // A map, or a free-form object when nothing says what the values are.
-            return TypeKind::Alias(Ty::Map(Box::new(additional.unwrap_or(Ty::Json))));
+            return TypeKind::Alias(Ty::Map(Box::new(declared.unwrap_or(Ty::Json))));
         }
         let mut fields_ns = Namespace::default();
         let mut fields = Vec::with_capacity(properties.len());
@@ -455,8 +481,15 @@ impl<'a> Schemas<'a> {
         }
         // Claimed after the properties, so a property called `additional_properties` keeps
         // its name and the catch-all field gets a suffix.
-        let additional =
-            additional.map(|ty| (fields_ns.claim("additional_properties", Case::Snake), ty));
+        let additional = match declared {
+            Some(ty) => Some((ty, true)),
+            None => undeclared.then_some((Ty::Json, false)),
+        }
+        .map(|(ty, declared)| Additional {
+            name: fields_ns.claim("additional_properties", Case::Snake),
+            ty,
+            declared,
+        });
         TypeKind::Struct(Struct { fields, additional })
     }
 

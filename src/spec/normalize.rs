@@ -232,11 +232,11 @@ fn boolean_schema(value: &mut Value, pointer: &str, report: &mut Report) {
     }
 }
 
-/// 3.1 `examples: [a, b]` → 3.0 `example: a`.
+/// 3.1 `examples: [a, b]` → 3.0 `example: a`. The list stays beside it (`openapiv3` ignores
+/// it) for the example harness, which checks every one.
 fn examples_to_example(schema: &mut Map<String, Value>, pointer: &str, report: &mut Report) {
     if let Some(Value::Array(examples)) = schema.get("examples") {
         let first = examples.first().cloned();
-        schema.remove("examples");
         if let (Some(first), false) = (first, schema.contains_key("example")) {
             schema.insert("example".into(), first);
         }
@@ -685,7 +685,7 @@ mod tests {
         let (s, _) = schema(json!({"const": "a", "examples": ["x", "y"], "exclusiveMinimum": 0}));
         assert_eq!(
             s,
-            json!({"enum": ["a"], "example": "x", "minimum": 0, "exclusiveMinimum": true})
+            json!({"enum": ["a"], "example": "x", "examples": ["x", "y"], "minimum": 0, "exclusiveMinimum": true})
         );
     }
 

@@ -32,6 +32,7 @@ fn a_request_leaves_out_read_only_fields_and_a_response_may_leave_out_write_only
         kind: None,
         notify: None,
         tags: None,
+        additional_properties: Default::default(),
     };
     assert_eq!(
         serde_json::to_value(&new).unwrap(),
@@ -55,6 +56,7 @@ fn a_default_is_never_sent_unless_set_and_an_empty_list_is_sent() {
         level: None,
         kind: None,
         notify: None,
+        additional_properties: Default::default(),
     };
     assert_eq!(
         serde_json::to_value(&account).unwrap(),

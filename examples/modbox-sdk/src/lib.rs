@@ -151,6 +151,12 @@ pub mod types {
     pub struct HttpValidationError {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::vec::Vec<ValidationError>>,
+        /// Properties the spec does not name (a newer server's), sent back as they came.
+        #[serde(flatten)]
+        pub additional_properties: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
     }
     /// Full image representation returned from the API.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -175,6 +181,12 @@ pub mod types {
         pub updated_at: ::chrono::DateTime<::chrono::Utc>,
         #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
         pub workspace_id: super::runtime::Nullable<::uuid::Uuid>,
+        /// Properties the spec does not name (a newer server's), sent back as they came.
+        #[serde(flatten)]
+        pub additional_properties: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
     }
     /// Request body for updating an image (all fields optional).
     #[derive(
@@ -214,6 +226,12 @@ pub mod types {
         pub msg: ::std::string::String,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
+        /// Properties the spec does not name (a newer server's), sent back as they came.
+        #[serde(flatten)]
+        pub additional_properties: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
     }
     /// The `ValidationErrorLocItems` schema.
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
