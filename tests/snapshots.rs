@@ -338,3 +338,15 @@ fn diagnostics_of_broken_documents() {
         insta::assert_snapshot!(format!("broken-{name}"), error);
     }
 }
+
+#[test]
+fn models_decoded_from_answers_keep_unnamed_properties() {
+    // tests/examples.rs decodes this fixture's examples: `Account` (an answer and a request
+    // body) and the union's structs keep what the spec does not name; `Problem` and the
+    // declared maps (`plan`, `usage`) keep their declared types.
+    insta::assert_snapshot!(types_module(&generate_code(&fixture("examples"))));
+    assert_eq!(
+        notes("examples"),
+        ["/components/schemas/Account/properties/quota: this integer's bounds pass i64; it is generated as u64"]
+    );
+}
