@@ -25,27 +25,11 @@ fn main() {
     let one_tag = args.get(1).cloned().unwrap_or_else(|| "disks".to_string());
     let scratch = root.join("target/sdk-compile-bench");
     let krate = scratch.join("sdk");
-    let _ = std::fs::remove_dir_all(&krate);
-    run(Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "--",
-            "generate",
-            "--crate-name",
-            "sdk",
-        ])
-        .arg("--spec")
-        .arg(&spec)
-        .arg("--out")
-        .arg(&krate)
-        .current_dir(root));
-    // A workspace of its own, with sdkgen's lock file so the versions are the tested ones.
-    let manifest = krate.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
-    std::fs::write(&manifest, format!("{text}\n[workspace]\n")).expect("write");
-    std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).expect("lock");
+    generate_crate(root, &spec, &krate, &[]);
+    // The same SDK with models that drop unknown fields (what sdkgen generated before it kept
+    // them): the peer the cost of keeping them is measured against, in the same run.
+    let dropping = scratch.join("sdk-drop");
+    generate_crate(root, &spec, &dropping, &["--drop-unknown-fields"]);
     let target = scratch.join("target");
     println!("dependencies: building once");
     run(&mut cargo_build(&krate, &target, &[]));
@@ -83,6 +67,80 @@ fn main() {
         let figures = String::from_utf8_lossy(&out.stdout);
         println!("| {label} | {} |", figures.trim().replace(' ', " | "));
     }
+
+    println!("\nunknown fields kept (default) vs dropped, all tags, 3 rounds alternating:");
+    run(&mut cargo_build(&dropping, &target, &[]));
+    let (mut kept, mut dropped) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        kept.push(timed_build(&krate, &target));
+        dropped.push(timed_build(&dropping, &target));
+    }
+    let median = |v: &mut Vec<(f64, u64)>| {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        v[v.len() / 2]
+    };
+    let (k, d) = (median(&mut kept), median(&mut dropped));
+    println!("| models | compile s (median) | rustc peak MiB |\n|---|---|---|");
+    println!("| keep unknown fields | {:.2} | {} |", k.0, k.1);
+    println!("| drop unknown fields | {:.2} | {} |", d.0, d.1);
+    println!(
+        "keep / drop: time {:.3}x, peak {:.3}x",
+        k.0 / d.0,
+        k.1 as f64 / d.1 as f64
+    );
+}
+
+/// Writes the SDK of `spec` as the crate `sdk` at `krate`, a workspace of its own with
+/// sdkgen's lock file (the versions the tests use).
+fn generate_crate(root: &Path, spec: &Path, krate: &Path, flags: &[&str]) {
+    let _ = std::fs::remove_dir_all(krate);
+    run(Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--",
+            "generate",
+            "--crate-name",
+            "sdk",
+        ])
+        .args(flags)
+        .arg("--spec")
+        .arg(spec)
+        .arg("--out")
+        .arg(krate)
+        .current_dir(root));
+    let manifest = krate.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("Cargo.toml");
+    std::fs::write(&manifest, format!("{text}\n[workspace]\n")).expect("write");
+    std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).expect("lock");
+}
+
+/// One clean build of the crate at `krate` in a fresh child: seconds and rustc's peak MiB.
+fn timed_build(krate: &Path, target: &Path) -> (f64, u64) {
+    run(Command::new(env!("CARGO"))
+        .args(["clean", "--quiet", "-p", "sdk"])
+        .current_dir(krate)
+        .env("CARGO_TARGET_DIR", target));
+    let out = Command::new(std::env::current_exe().expect("self"))
+        .arg("--measure")
+        .arg(krate)
+        .arg(target)
+        .output()
+        .expect("measure");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut figures = text.split_whitespace();
+    let seconds = figures
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("seconds");
+    let peak = figures.next().and_then(|s| s.parse().ok()).expect("peak");
+    (seconds, peak)
 }
 
 /// Runs one build and prints its wall time in seconds and the peak RSS of its processes in MiB.
