@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use sdkgen::{Options, Severity, Source};
+use sdkgen::{Options, Origin, Severity, Source};
 
 #[path = "common/examples.rs"]
 mod examples;
@@ -95,10 +95,10 @@ fn main() -> ExitCode {
             continue;
         }
         let crate_name = crate_name(&path);
-        let text = std::fs::read_to_string(corpus.join("specs").join(&path))
-            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let file = corpus.join("specs").join(&path);
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{path}: {e}"));
         let started = Instant::now();
-        let outcome = generate_into(&workspace.join(&crate_name), &path, text, &crate_name);
+        let outcome = generate_into(&workspace.join(&crate_name), file, text, &crate_name);
         rows.push(Row {
             expect: cells[expect_col].to_string(),
             ops_in_spec: cells[ops_col].parse().unwrap_or(0),
@@ -186,9 +186,9 @@ fn crate_name(path: &str) -> String {
 
 /// Generates on a thread of its own, so a panic is a row, not the end of the run, and a
 /// hang is reported instead of waited out.
-fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outcome {
+fn generate_into(dir: &Path, file: PathBuf, text: String, crate_name: &str) -> Outcome {
     let (tx, rx) = mpsc::channel();
-    let (origin, name) = (path.to_string(), crate_name.to_string());
+    let (origin, name) = (Origin::File(file), crate_name.to_string());
     std::thread::Builder::new()
         .stack_size(64 << 20)
         .spawn(move || {
@@ -230,7 +230,7 @@ fn generate_into(dir: &Path, path: &str, text: String, crate_name: &str) -> Outc
             }
         }
         Ok(Ok(Ok((generated, harness)))) => {
-            for file in generated.crate_files(crate_name, path) {
+            for file in generated.crate_files() {
                 sdkgen::output::write_if_changed(&dir.join(&file.path), &file.contents)
                     .expect("crate file");
             }

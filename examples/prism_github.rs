@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 
 use sdkgen::{Options, Source};
 
+#[path = "common/examples.rs"]
+#[allow(dead_code)] // only its schema checks
+mod examples;
 #[path = "common/prism.rs"]
 mod prism;
 #[path = "common/workspace.rs"]
@@ -64,8 +67,8 @@ fn main() -> ExitCode {
 
     // Generate the SDK and the calls crate.
     let started = Instant::now();
-    let api = match generate(&spec, &workspace) {
-        Ok(api) => api,
+    let (api, document) = match generate(&spec, &workspace) {
+        Ok(generated) => generated,
         Err(e) => {
             eprintln!("generate: {e}");
             return ExitCode::FAILURE;
@@ -104,17 +107,51 @@ fn main() -> ExitCode {
     drop(server);
     times.push(("calls", started.elapsed()));
     eprintln!("calls: {:.1} s", started.elapsed().as_secs_f64());
-    let calls: Vec<Call> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .map(|v| Call {
-            operation: v["operation"].as_str().unwrap_or_default().to_string(),
-            outcome: v["outcome"].as_str().unwrap_or_default().to_string(),
+    let mut bodies: BTreeMap<String, String> = BTreeMap::new();
+    let mut calls: Vec<Call> = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let text = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+        if text("outcome") == "body" {
+            bodies.insert(text("operation"), text("detail"));
+            continue;
+        }
+        calls.push(Call {
+            operation: text("operation"),
+            outcome: text("outcome"),
             status: v["status"].as_u64().and_then(|s| u16::try_from(s).ok()),
-            path: v["path"].as_str().unwrap_or_default().to_string(),
-            detail: v["detail"].as_str().unwrap_or_default().to_string(),
-        })
-        .collect();
+            path: text("path"),
+            detail: text("detail"),
+        });
+    }
+    // An answer that did not decode is held against the SDK only when it is valid under its
+    // schema: Prism answers with the document's examples, and vendors' examples are
+    // sometimes wrong (the example harness counts those apart too).
+    let mut schemas = examples::Schemas::new(&document);
+    for call in calls.iter_mut().filter(|c| c.outcome == "decode") {
+        let Some(op) = api.operations.iter().find(|op| op.name == call.operation) else {
+            continue;
+        };
+        let (Some(status), Some(schemas)) = (call.status, schemas.as_mut()) else {
+            continue;
+        };
+        let Some(pointer) = response_schema(&document, op, status) else {
+            continue;
+        };
+        let answer = bodies
+            .get(&call.operation)
+            .map(String::as_str)
+            .unwrap_or("");
+        let Ok(answer) = serde_json::from_str::<serde_json::Value>(answer) else {
+            continue;
+        };
+        if let examples::Validity::Invalid(reason) = schemas.check(&pointer, &answer) {
+            call.outcome = "invalid answer".into();
+            call.detail = format!("{reason}; the SDK: {}", call.detail);
+        }
+    }
 
     let mut failures = report(&api, &calls, &times);
     if !out.status.success() {
@@ -132,10 +169,11 @@ fn main() -> ExitCode {
 }
 
 /// Generates the SDK into `workspace/github` and the calls crate into
-/// `workspace/github_calls`, with the workspace's manifest and lock file; returns the IR.
-fn generate(spec: &Path, workspace: &Path) -> Result<sdkgen::ir::Api, String> {
+/// `workspace/github_calls`, with the workspace's manifest and lock file; returns the IR and
+/// the document in JSON Schema terms (the example harness's view), to check answers in.
+fn generate(spec: &Path, workspace: &Path) -> Result<(sdkgen::ir::Api, serde_json::Value), String> {
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let origin = spec.to_string_lossy().into_owned();
+    let origin = sdkgen::Origin::File(spec.to_path_buf());
     let (tx, rx) = mpsc::channel();
     // Deep documents need a deep stack, as in the corpus run.
     std::thread::Builder::new()
@@ -151,10 +189,14 @@ fn generate(spec: &Path, workspace: &Path) -> Result<sdkgen::ir::Api, String> {
                 strict: false,
                 keep_unknown_fields: true,
             };
-            let _ = tx.send(sdkgen::generate(&source, &options).map_err(|e| e.to_string()));
+            let generated = sdkgen::generate(&source, &options).and_then(|generated| {
+                let harness = sdkgen::harness::collect(&source, &options)?;
+                Ok((generated, harness.document))
+            });
+            let _ = tx.send(generated.map_err(|e| e.to_string()));
         })
         .expect("thread");
-    let generated = match rx.recv_timeout(GENERATE_LIMIT) {
+    let (generated, document) = match rx.recv_timeout(GENERATE_LIMIT) {
         Ok(result) => result?,
         Err(mpsc::RecvTimeoutError::Timeout) => {
             return Err(format!("no SDK within {} s", GENERATE_LIMIT.as_secs()))
@@ -169,10 +211,7 @@ fn generate(spec: &Path, workspace: &Path) -> Result<sdkgen::ir::Api, String> {
         }
         Ok(())
     };
-    write(
-        &workspace.join(SDK),
-        generated.crate_files(SDK, &sdkgen::spec_file_name(&spec.to_string_lossy())),
-    )?;
+    write(&workspace.join(SDK), generated.crate_files())?;
     write(
         &workspace.join(CALLS),
         sdkgen::harness::calls_crate_files(&generated.api, CALLS, SDK, &format!("../{SDK}")),
@@ -187,7 +226,41 @@ fn generate(spec: &Path, workspace: &Path) -> Result<sdkgen::ir::Api, String> {
     let lock = std::fs::read_to_string(lock).map_err(|e| format!("Cargo.lock: {e}"))?;
     sdkgen::output::write_if_changed(&workspace.join("Cargo.lock"), &lock)
         .map_err(|e| format!("Cargo.lock: {e}"))?;
-    Ok(generated.api)
+    Ok((generated.api, document))
+}
+
+/// The pointer of the schema of `op`'s answer with `status` in its JSON media type: the
+/// status itself, else its range (`2XX`), else `default`, through a `$ref` to
+/// `components/responses`.
+fn response_schema(
+    document: &serde_json::Value,
+    op: &sdkgen::ir::Operation,
+    status: u16,
+) -> Option<String> {
+    let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
+    let base = format!(
+        "/paths/{}/{}/responses",
+        escape(&op.path),
+        op.method.as_str().to_ascii_lowercase()
+    );
+    let responses = document.pointer(&base)?;
+    let key = [
+        status.to_string(),
+        format!("{}XX", status / 100),
+        "default".into(),
+    ]
+    .into_iter()
+    .find(|k| responses.get(k).is_some())?;
+    let mut at = format!("{base}/{}", escape(&key));
+    for _ in 0..8 {
+        match document.pointer(&at)?.get("$ref").and_then(|r| r.as_str()) {
+            Some(target) => at = target.strip_prefix('#')?.to_string(),
+            None => break,
+        }
+    }
+    let content = document.pointer(&at)?.get("content")?.as_object()?;
+    let media = content.keys().find(|m| sdkgen::ir::is_json_media(m))?;
+    Some(format!("{at}/content/{}/schema", escape(media)))
 }
 
 /// `cargo build` of the calls program (and so the SDK); `Err` with the end of cargo's output.
@@ -250,6 +323,10 @@ fn report(api: &sdkgen::ir::Api, calls: &[Call], times: &[(&str, Duration)]) -> 
     println!("| 2xx, decoded | {} |", count("decoded"));
     println!("| 2xx, did not decode | {} |", decode_2xx.len());
     println!(
+        "| 2xx, an answer its own schema rejects (not held against the SDK) | {} |",
+        count("invalid answer")
+    );
+    println!(
         "| another status ({}) | {} |",
         if by_status.is_empty() {
             "none".to_string()
@@ -262,12 +339,18 @@ fn report(api: &sdkgen::ir::Api, calls: &[Call], times: &[(&str, Duration)]) -> 
         "| error status whose body did not decode | {} |",
         decode_other.len()
     );
+    println!(
+        "| redirected to another host (followed; not reachable from here) | {} |",
+        count("redirected")
+    );
     println!("| transport error | {} |", count("transport"));
     println!("| request not built (invalid) | {} |", count("invalid"));
     println!("| other | {} |", count("other"));
     let listed: usize = [
         "decoded",
         "decode",
+        "invalid answer",
+        "redirected",
         "status",
         "transport",
         "invalid",
@@ -315,6 +398,13 @@ fn report(api: &sdkgen::ir::Api, calls: &[Call], times: &[(&str, Duration)]) -> 
         }
     };
     table("2xx answers that did not decode", &decode_2xx);
+    let invalid_answers: Vec<&Call> = calls
+        .iter()
+        .filter(|c| c.outcome == "invalid answer")
+        .collect();
+    table("Answers their own schema rejects", &invalid_answers);
+    let redirected: Vec<&Call> = calls.iter().filter(|c| c.outcome == "redirected").collect();
+    table("Redirected to another host", &redirected);
     table("Error answers whose body did not decode", &decode_other);
     let transport: Vec<&Call> = calls.iter().filter(|c| c.outcome == "transport").collect();
     table("Transport errors", &transport);

@@ -15,7 +15,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::output::{write_if_changed, Dependency};
-use crate::{crate_name_for, spec_file_name, Generated, Options, Severity, Source, SpecError};
+use crate::{crate_name_for, Generated, Options, Severity, Source, SpecError};
 
 /// Generates the SDK for `spec` into `$OUT_DIR/<spec stem>.rs` and tells cargo to rerun the
 /// build script when the spec changes. Returns the path written.
@@ -139,7 +139,7 @@ impl Config {
         let source = Source::from_path(spec.as_ref())?;
         let crate_name = match &self.crate_name {
             Some(name) => name.clone(),
-            None => crate_name_for(&spec_file_name(&source.origin)),
+            None => crate_name_for(&source.origin.file_name()),
         };
         let options = Options {
             crate_name,
@@ -257,11 +257,11 @@ impl Source {
             path: path.to_path_buf(),
             source,
         })?;
-        let origin = path.display().to_string();
+        let origin = crate::Origin::File(path.to_path_buf());
         match String::from_utf8(bytes) {
             Ok(text) => Ok(Source { origin, text }),
             Err(e) => Err(Error::Spec(SpecError {
-                origin,
+                origin: origin.name(),
                 diagnostics: vec![crate::Diagnostic::error(
                     "",
                     format!(

@@ -19,7 +19,7 @@ pub mod cli;
 pub use config::{compile_spec, Config, Error};
 pub use diagnostics::{Diagnostic, Severity, SpecError};
 pub use output::Dependency;
-pub use spec::Source;
+pub use spec::{Origin, Source};
 
 /// The Modbox API document sdkgen ships with, used when no spec is given.
 pub const EMBEDDED_SPEC: &str = include_str!("../spec/modbox.yaml");
@@ -55,6 +55,10 @@ pub struct Options {
 /// A generated SDK, in memory.
 #[derive(Debug, Clone)]
 pub struct Generated {
+    /// The crate's name ([`Options::crate_name`]).
+    pub crate_name: String,
+    /// The spec's file name, without its directory, as the generated files name it.
+    pub spec_name: String,
     pub api: ir::Api,
     /// The whole SDK as one Rust file: a crate's `lib.rs`, or a file to `include!`.
     pub code: String,
@@ -72,8 +76,8 @@ impl Generated {
     }
 
     /// The files of a standalone crate: `Cargo.toml`, `README.md`, `src/lib.rs`.
-    pub fn crate_files(&self, crate_name: &str, spec_name: &str) -> Vec<output::File> {
-        output::crate_files(&self.api, crate_name, spec_name, &self.code)
+    pub fn crate_files(&self) -> Vec<output::File> {
+        output::crate_files(&self.api, &self.crate_name, &self.spec_name, &self.code)
     }
 }
 
@@ -89,13 +93,13 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
             let mut diagnostics = spec::locate_all(&source.text, diagnostics);
             spec::in_document_order(&mut diagnostics);
             SpecError {
-                origin: source.origin.clone(),
+                origin: source.origin.name(),
                 diagnostics,
             }
         })?;
     if !options.only_tags.is_empty() {
         ir::select(&mut lowered.api, &options.only_tags).map_err(|message| SpecError {
-            origin: source.origin.clone(),
+            origin: source.origin.name(),
             diagnostics: vec![Diagnostic::error("/tags", message)],
         })?;
     }
@@ -115,9 +119,9 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         tag_features: options.tag_features,
     };
     let tokens = emit::emit(&lowered.api, &emit_options);
-    let spec_name = spec_file_name(&source.origin);
+    let spec_name = source.origin.file_name();
     let code = output::format_code(tokens, &spec_name).map_err(|message| SpecError {
-        origin: source.origin.clone(),
+        origin: source.origin.name(),
         diagnostics: vec![Diagnostic::error("", message)],
     })?;
     notes.extend(lowered.notes);
@@ -131,13 +135,15 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
             .collect();
         spec::in_document_order(&mut diagnostics);
         return Err(SpecError {
-            origin: source.origin.clone(),
+            origin: source.origin.name(),
             diagnostics,
         });
     }
     let mut notes = spec::locate_all(&source.text, notes);
     spec::in_document_order(&mut notes);
     Ok(Generated {
+        crate_name: options.crate_name.clone(),
+        spec_name,
         api: lowered.api,
         code,
         notes,

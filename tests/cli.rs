@@ -287,6 +287,85 @@ fn check_shows_a_short_diff_and_the_api_changes_without_writing() {
     assert_eq!(std::fs::read(out.join("src/lib.rs")).unwrap(), lib_before);
 }
 
+/// A user's spec that shares the embedded spec's file name: the `--check` hint must still name
+/// it, and following the hint must regenerate from it, not from the embedded spec.
+#[test]
+fn the_check_hint_names_the_spec_that_was_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("modbox.yaml");
+    std::fs::write(&spec, sdkgen::EMBEDDED_SPEC).unwrap();
+    let written = sdkgen(
+        dir.path(),
+        &["generate", "--spec", "modbox.yaml", "--out", "out"],
+    );
+    assert!(written.status.success(), "{}", text(&written.stderr));
+
+    let edited = sdkgen::EMBEDDED_SPEC.replace(
+        "summary: Update Sandbox Image",
+        "summary: Replace a sandbox image's settings",
+    );
+    assert_ne!(edited, sdkgen::EMBEDDED_SPEC);
+    std::fs::write(&spec, edited).unwrap();
+    let check = sdkgen(
+        dir.path(),
+        &[
+            "generate",
+            "--spec",
+            "modbox.yaml",
+            "--out",
+            "out",
+            "--check",
+        ],
+    );
+    let stderr = text(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    let hint = stderr
+        .split("regenerate it with `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap_or_else(|| panic!("no hint in: {stderr}"));
+    assert_eq!(hint, "sdkgen generate --spec modbox.yaml --out out");
+
+    // Following the hint brings the SDK in line with the user's spec.
+    let args: Vec<&str> = hint.split_whitespace().skip(1).collect();
+    let followed = sdkgen(dir.path(), &args);
+    assert!(followed.status.success(), "{}", text(&followed.stderr));
+    let lib = std::fs::read_to_string(dir.path().join("out/src/lib.rs")).unwrap();
+    assert!(lib.contains("Replace a sandbox image's settings"));
+    let again = sdkgen(
+        dir.path(),
+        &[
+            "generate",
+            "--spec",
+            "modbox.yaml",
+            "--out",
+            "out",
+            "--check",
+        ],
+    );
+    assert!(again.status.success(), "{}", text(&again.stderr));
+
+    // A path with a space is quoted, so the hint can be pasted as it is.
+    let spaced = dir.path().join("my api.yaml");
+    std::fs::write(&spaced, sdkgen::EMBEDDED_SPEC).unwrap();
+    let check = sdkgen(
+        dir.path(),
+        &[
+            "generate",
+            "--spec",
+            "my api.yaml",
+            "--out",
+            "out",
+            "--check",
+        ],
+    );
+    let stderr = text(&check.stderr);
+    assert!(
+        stderr.contains("`sdkgen generate --spec 'my api.yaml' --out out`"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn dependencies_prints_what_the_build_rs_example_declares() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

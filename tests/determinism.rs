@@ -26,10 +26,10 @@ fn generate_all(specs: &[PathBuf]) -> Vec<String> {
     specs
         .iter()
         .map(|path| {
-            let source = Source {
-                origin: path.file_name().unwrap().to_string_lossy().into_owned(),
-                text: std::fs::read_to_string(path).unwrap(),
-            };
+            let source = Source::named(
+                path.file_name().unwrap().to_string_lossy(),
+                std::fs::read_to_string(path).unwrap(),
+            );
             let options = Options {
                 crate_name: "sdk".into(),
                 extra_derives: Vec::new(),
@@ -42,7 +42,7 @@ fn generate_all(specs: &[PathBuf]) -> Vec<String> {
             let generated = generate(&source, &options).unwrap();
             let notes: Vec<String> = generated.notes.iter().map(|n| n.to_string()).collect();
             let files: Vec<String> = generated
-                .crate_files("sdk", &source.origin)
+                .crate_files()
                 .into_iter()
                 .map(|f| f.contents)
                 .collect();

@@ -12,10 +12,7 @@ use support::{root, Scratch};
 
 fn prepare(scratch: &Scratch, name: &str, keep_unknown_fields: bool) -> examples::Examples {
     let path = root().join("tests/fixtures/examples.yaml");
-    let source = Source {
-        origin: path.display().to_string(),
-        text: std::fs::read_to_string(&path).unwrap(),
-    };
+    let source = Source::from_path(&path).unwrap();
     let options = Options {
         crate_name: name.into(),
         extra_derives: Vec::new(),
@@ -26,7 +23,7 @@ fn prepare(scratch: &Scratch, name: &str, keep_unknown_fields: bool) -> examples
         keep_unknown_fields,
     };
     let generated = sdkgen::generate(&source, &options).unwrap();
-    for file in generated.crate_files(name, "examples.yaml") {
+    for file in generated.crate_files() {
         let path = scratch.workspace.join(name).join(&file.path);
         sdkgen::output::write_if_changed(&path, &file.contents).unwrap();
     }

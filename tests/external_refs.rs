@@ -135,10 +135,10 @@ fn urls_are_never_fetched_and_missing_files_are_named() {
 /// to a file is refused rather than read from wherever the process runs.
 #[test]
 fn a_document_not_read_from_a_file_reads_no_other_file() {
-    let source = sdkgen::Source {
-        origin: "not-a-file-here.yaml".into(),
-        text: "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: /etc/passwd\n".into(),
-    };
+    let source = sdkgen::Source::named(
+        "not-a-file-here.yaml",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: /etc/passwd\n"
+    );
     let options = sdkgen::Options {
         crate_name: "t".into(),
         extra_derives: Vec::new(),

@@ -12,10 +12,7 @@ use syn::visit::Visit;
 
 fn generated() -> sdkgen::Generated {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/injection.json");
-    let source = Source {
-        origin: path.to_string(),
-        text: std::fs::read_to_string(path).unwrap(),
-    };
+    let source = Source::from_path(std::path::Path::new(path)).unwrap();
     let options = Options {
         crate_name: "injection".into(),
         extra_derives: Vec::new(),
@@ -164,7 +161,7 @@ fn spec_text_cannot_add_items_or_attributes() {
 #[test]
 fn crate_files_hold_spec_text_as_data() {
     let generated = generated();
-    for file in generated.crate_files("injection", "injection.json") {
+    for file in generated.crate_files() {
         if file.path.ends_with("Cargo.toml") {
             // A TOML parser reads the manifest and finds only the keys sdkgen writes.
             let manifest: toml::Table = file.contents.parse().expect("Cargo.toml parses");

@@ -210,14 +210,7 @@ fn strict_turns_every_note_into_an_error() {
     errors.sort();
     assert_eq!(errors, notes_sorted);
     // A document with nothing loosened generates under --strict too.
-    assert!(generate(
-        &Source {
-            origin: "modbox.yaml".into(),
-            text: sdkgen::EMBEDDED_SPEC.into()
-        },
-        &options(true)
-    )
-    .is_ok());
+    assert!(generate(&Source::embedded(), &options(true)).is_ok());
 }
 
 /// Class 6: 3.1 keywords apply inside `anyOf: [X, {type: 'null'}]`, as Pydantic writes
@@ -239,10 +232,7 @@ fn json_schema_2020_keywords_apply_in_every_position() {
 #[test]
 fn the_error_search_reports_only_the_place_that_is_wrong() {
     let yaml = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      additionalProperties: false\n      properties:\n        n:\n          anyOf:\n            - {type: integer, exclusiveMinimum: 0}\n            - {type: 'null'}\n        bad: {type: 7}\n";
-    let source = Source {
-        origin: "api.yaml".into(),
-        text: yaml.into(),
-    };
+    let source = Source::named("api.yaml", yaml);
     let error = generate(&source, &options(true)).unwrap_err();
     let places: Vec<&str> = error
         .diagnostics

@@ -234,7 +234,7 @@ proptest! {
 
     #[test]
     fn generation_gives_code_that_parses_or_a_diagnostic(schemas in proptest::collection::vec(schema(), 1..6)) {
-        let source = Source { origin: "random.json".into(), text: spec_of(&schemas) };
+        let source = Source::named("random.json", spec_of(&schemas));
         match generate(&source, &options()) {
             Ok(generated) => {
                 if let Err(e) = syn::parse_file(&generated.code) {
@@ -283,12 +283,9 @@ fn random_instances_decode_and_encode_back_unchanged() {
 
     let scratch = Scratch::new("properties");
     let workspace = &scratch.workspace;
-    let source = Source {
-        origin: "random.json".into(),
-        text: spec_of(&schemas),
-    };
+    let source = Source::named("random.json", spec_of(&schemas));
     let generated = generate(&source, &options()).unwrap_or_else(|e| panic!("{e}"));
-    for file in generated.crate_files("random", "random.json") {
+    for file in generated.crate_files() {
         let path = workspace.join("random").join(&file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, file.contents).unwrap();

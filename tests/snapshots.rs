@@ -4,10 +4,7 @@
 use sdkgen::{generate, Options, Source};
 
 fn source(name: &str, text: &str) -> Source {
-    Source {
-        origin: name.to_string(),
-        text: text.to_string(),
-    }
+    Source::named(name, text)
 }
 
 fn generate_code(src: &Source) -> String {
@@ -27,7 +24,7 @@ fn generate_code(src: &Source) -> String {
 
 fn fixture(name: &str) -> Source {
     let path = format!("{}/tests/fixtures/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-    source(&path, &std::fs::read_to_string(&path).unwrap())
+    Source::from_path(std::path::Path::new(&path)).unwrap()
 }
 
 /// The item named `name` in the generated file (in the root or in `types`), formatted alone.
@@ -275,7 +272,7 @@ fn tag_features() {
         keep_unknown_fields: true,
     };
     let generated = generate(&fixture("tags"), &options).unwrap();
-    let files = generated.crate_files("shop", "tags.yaml");
+    let files = generated.crate_files();
     let manifest = &files
         .iter()
         .find(|f| f.path.ends_with("Cargo.toml"))

@@ -54,6 +54,18 @@ impl Watcher {
         }
     }
 
+    /// Takes in what the watcher printed so far, without waiting.
+    fn drain(&mut self) {
+        while let Ok(line) = self.stdout.try_recv() {
+            self.seen_out.push_str(&line);
+            self.seen_out.push('\n');
+        }
+        while let Ok(line) = self.stderr.try_recv() {
+            self.seen_err.push_str(&line);
+            self.seen_err.push('\n');
+        }
+    }
+
     /// Waits until stdout (or stderr) has shown `text` since the last wait.
     fn wait_for(&mut self, text: &str, on_stderr: bool) {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -115,6 +127,22 @@ fn watch_regenerates_on_each_change_and_survives_a_broken_spec() {
     watcher.wait_for("invalid YAML", true);
     watcher.wait_for("left as it was", true);
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), second);
+    // One save, one message: reading the broken file for its line numbers must not wake the
+    // watcher into reporting it again.
+    watcher.seen_err.clear();
+    std::thread::sleep(Duration::from_secs(2));
+    watcher.drain();
+    assert_eq!(
+        watcher.seen_err.matches("invalid YAML").count(),
+        0,
+        "the broken save was reported again:\n{}",
+        watcher.seen_err
+    );
+    assert!(
+        !watcher.seen_out.contains("sdkgen: "),
+        "{}",
+        watcher.seen_out
+    );
     assert!(
         watcher.child.try_wait().unwrap().is_none(),
         "the watcher exited"
@@ -142,14 +170,7 @@ fn a_burst_of_writes_is_generated_once_from_the_last() {
     std::fs::write(&spec, &after).unwrap();
     watcher.wait_for("API changes: 7 breaking", false);
     std::thread::sleep(Duration::from_secs(1));
-    while let Ok(line) = watcher.stdout.try_recv() {
-        watcher.seen_out.push_str(&line);
-        watcher.seen_out.push('\n');
-    }
-    while let Ok(line) = watcher.stderr.try_recv() {
-        watcher.seen_err.push_str(&line);
-        watcher.seen_err.push('\n');
-    }
+    watcher.drain();
     assert!(
         !watcher.seen_out.contains("sdkgen: ") && watcher.seen_err.is_empty(),
         "generated more than once:\n{}\n{}",

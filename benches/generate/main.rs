@@ -45,10 +45,7 @@ const SPECS: &[&str] = &[
 
 #[divan::bench(args = SPECS, sample_count = 10)]
 fn generate(bencher: divan::Bencher, name: &str) {
-    let source = Source {
-        origin: format!("{name}.json"),
-        text: text(name),
-    };
+    let source = Source::named(format!("{name}.json"), text(name));
     let options = Options {
         crate_name: "bench".into(),
         extra_derives: Vec::new(),

@@ -46,17 +46,10 @@ pub fn prepare(
         found: harness.cases.len(),
         ..Examples::default()
     };
-    let registry = jsonschema::Registry::new()
-        .add(BASE, harness.document.clone())
-        .and_then(|b| b.prepare());
-    let registry = match registry {
-        Ok(registry) => registry,
-        Err(_) => {
-            out.unchecked = harness.cases.len();
-            return out;
-        }
+    let Some(mut schemas) = Schemas::new(&harness.document) else {
+        out.unchecked = harness.cases.len();
+        return out;
     };
-    let mut validators: BTreeMap<&str, Option<jsonschema::Validator>> = BTreeMap::new();
     let mut decodable: Vec<&Case> = Vec::new();
     for case in &harness.cases {
         // A media type without a schema: anything goes, and the SDK reads it as JSON.
@@ -64,22 +57,16 @@ pub fn prepare(
             out.untyped += 1;
             continue;
         }
-        let validator = validators.entry(case.schema.as_str()).or_insert_with(|| {
-            jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft202012)
-                .with_registry(&registry)
-                .should_validate_formats(true)
-                .offline()
-                .build(&json!({ "$ref": format!("{BASE}#{}", fragment(&case.schema)) }))
-                .ok()
-        });
-        let Some(validator) = validator else {
-            out.unchecked += 1;
-            continue;
-        };
-        if let Some(error) = validator.iter_errors(&case.value).next() {
-            *out.invalid.entry(reason(&error.to_string())).or_default() += 1;
-            continue;
+        match schemas.check(&case.schema, &case.value) {
+            Validity::Valid => {}
+            Validity::Invalid(reason) => {
+                *out.invalid.entry(reason).or_default() += 1;
+                continue;
+            }
+            Validity::Unchecked => {
+                out.unchecked += 1;
+                continue;
+            }
         }
         if harness.decodable(case, features) {
             decodable.push(case);
@@ -109,6 +96,59 @@ pub fn prepare(
         .collect();
     out.crate_name = Some(name);
     out
+}
+
+/// The schemas of one document, each compiled into a validator when first asked for.
+pub struct Schemas<'a> {
+    registry: jsonschema::Registry<'a>,
+    validators: BTreeMap<String, Option<jsonschema::Validator>>,
+}
+
+/// What a validator says of a value.
+pub enum Validity {
+    Valid,
+    /// Rejected, with the reason as a class (see [`reason`]).
+    Invalid(String),
+    /// The validator cannot read the schema (a pattern it does not support).
+    Unchecked,
+}
+
+impl<'a> Schemas<'a> {
+    /// `None` when the document cannot be a validator's registry.
+    pub fn new(document: &'a Value) -> Option<Schemas<'a>> {
+        let registry = jsonschema::Registry::new()
+            .add(BASE, document)
+            .and_then(|b| b.prepare())
+            .ok()?;
+        Some(Schemas {
+            registry,
+            validators: BTreeMap::new(),
+        })
+    }
+
+    /// Checks `value` against the schema at `pointer` in the document.
+    pub fn check(&mut self, pointer: &str, value: &Value) -> Validity {
+        let registry = &self.registry;
+        let validator = self
+            .validators
+            .entry(pointer.to_string())
+            .or_insert_with(|| {
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .with_registry(registry)
+                    .should_validate_formats(true)
+                    .offline()
+                    .build(&json!({ "$ref": format!("{BASE}#{}", fragment(pointer)) }))
+                    .ok()
+            });
+        match validator {
+            None => Validity::Unchecked,
+            Some(validator) => match validator.iter_errors(value).next() {
+                Some(error) => Validity::Invalid(reason(&error.to_string())),
+                None => Validity::Valid,
+            },
+        }
+    }
 }
 
 /// A JSON pointer as a URI fragment: what is not unreserved (or `/`, `~`) percent-encoded.

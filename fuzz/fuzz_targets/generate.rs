@@ -7,10 +7,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let source = sdkgen::Source {
-        origin: "fuzz.yaml".into(),
-        text: text.into(),
-    };
+    let source = sdkgen::Source::named("fuzz.yaml", text);
     let options = sdkgen::Options {
         crate_name: "fuzz".into(),
         extra_derives: Vec::new(),

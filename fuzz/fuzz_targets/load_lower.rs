@@ -7,10 +7,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let source = sdkgen::Source {
-        origin: "fuzz.yaml".into(),
-        text: text.into(),
-    };
+    let source = sdkgen::Source::named("fuzz.yaml", text);
     if let Ok(doc) = sdkgen::spec::read(&source) {
         let _ = sdkgen::ir::lower(&doc.openapi, doc.json.get("webhooks"), sdkgen::ir::Settings::default());
     }

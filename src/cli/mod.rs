@@ -113,8 +113,7 @@ fn run_generate(args: SpecArgs, out: Option<PathBuf>, check: bool, watch: bool) 
         return Err(exit::USAGE);
     }
     let options = options(&args)?;
-    let crate_name = &options.crate_name;
-    let out = out.unwrap_or_else(|| PathBuf::from("generated").join(crate_name));
+    let out = out.unwrap_or_else(|| PathBuf::from("generated").join(&options.crate_name));
     if watch {
         let spec = args.spec.expect("checked above");
         return watch::run(&spec, &options, &out);
@@ -122,9 +121,9 @@ fn run_generate(args: SpecArgs, out: Option<PathBuf>, check: bool, watch: bool) 
     let source = read(args.spec.as_deref())?;
     let generated = generate_reporting(&source, &options)?;
     if check {
-        sync::check(&source, &generated, crate_name, &out)
+        sync::check(&source, &generated, &out)
     } else {
-        sync::write(&source, &generated, crate_name, &out)
+        sync::write(&source, &generated, &out)
     }
 }
 
@@ -173,10 +172,7 @@ fn crate_name(args: &SpecArgs) -> Result<String, u8> {
 /// The spec's text: the file given, or the embedded spec.
 fn read(spec: Option<&Path>) -> Result<Source, u8> {
     match spec {
-        None => Ok(Source {
-            origin: crate::EMBEDDED_SPEC_NAME.into(),
-            text: crate::EMBEDDED_SPEC.into(),
-        }),
+        None => Ok(Source::embedded()),
         Some(path) => Source::from_path(path).map_err(|e| match e {
             crate::Error::Spec(_) => {
                 eprintln!("{e}");

@@ -7,15 +7,15 @@ use std::time::Duration;
 use super::{exit, Outcome};
 use crate::changes::{compare, Report, Surface};
 use crate::output::{write_if_changed, WriteOutcome};
-use crate::{spec_file_name, Generated, Source};
+use crate::{Generated, Origin, Source};
 
 /// Diff lines shown per stale file; the rest is counted.
 const DIFF_LINES: usize = 24;
 
 /// Exit 0 when every file on disk is what `generate` would write, else 1 with what differs.
 /// Writes nothing.
-pub fn check(source: &Source, generated: &Generated, crate_name: &str, out: &Path) -> Outcome {
-    let files = generated.crate_files(crate_name, &spec_file_name(&source.origin));
+pub fn check(source: &Source, generated: &Generated, out: &Path) -> Outcome {
+    let files = generated.crate_files();
     let mut stale = Vec::new();
     let mut report = None;
     for file in &files {
@@ -39,10 +39,11 @@ pub fn check(source: &Source, generated: &Generated, crate_name: &str, out: &Pat
         println!("{} is up to date ({})", out.display(), summary(generated));
         return Ok(());
     }
-    let spec_arg = if source.origin == crate::EMBEDDED_SPEC_NAME {
-        String::new()
-    } else {
-        format!(" --spec {}", source.origin)
+    // The spec that was used, named as it was given: without `--spec`, `generate` would
+    // read the embedded one and overwrite the user's SDK with it.
+    let spec_arg = match &source.origin {
+        Origin::Embedded => String::new(),
+        origin => format!(" --spec {}", shell_word(&origin.name())),
     };
     eprintln!(
         "{} is not up to date with {}; regenerate it with `sdkgen generate{spec_arg} --out {}`:",
@@ -61,8 +62,8 @@ pub fn check(source: &Source, generated: &Generated, crate_name: &str, out: &Pat
 
 /// Writes the crate's files (only those whose content changed) and reports the API changes
 /// against what was there.
-pub fn write(source: &Source, generated: &Generated, crate_name: &str, out: &Path) -> Outcome {
-    let files = generated.crate_files(crate_name, &spec_file_name(&source.origin));
+pub fn write(source: &Source, generated: &Generated, out: &Path) -> Outcome {
+    let files = generated.crate_files();
     // Read before writing: what the API was.
     let report = files
         .iter()
@@ -98,6 +99,16 @@ pub fn write(source: &Source, generated: &Generated, crate_name: &str, out: &Pat
         println!("{report}");
     }
     Ok(())
+}
+
+/// A word as a POSIX shell reads it: quoted when it holds anything but plain path characters.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%=".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 fn summary(generated: &Generated) -> String {

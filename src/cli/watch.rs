@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 
@@ -16,6 +16,7 @@ const DEBOUNCE: Duration = Duration::from_millis(200);
 
 pub fn run(spec: &Path, options: &Options, out: &Path) -> Outcome {
     let mut last = None;
+    let mut seen = stamps(spec, &[]);
     let mut files = regenerate(spec, options, out, &mut last);
 
     // Directories are watched, not files: editors that save by writing a new file and renaming
@@ -58,6 +59,13 @@ pub fn run(spec: &Path, options: &Options, out: &Path) -> Outcome {
                     e.path.file_name() == name || files.iter().any(|f| same_file(f, &e.path))
                 }) =>
             {
+                // Reading a file raises an event of its own (inotify reports every open): only
+                // a file that looks different from outside is read again.
+                let now = stamps(spec, &files);
+                if now == seen {
+                    continue;
+                }
+                seen = now;
                 let read = regenerate(spec, options, out, &mut last);
                 if !read.is_empty() {
                     files = read;
@@ -73,6 +81,22 @@ pub fn run(spec: &Path, options: &Options, out: &Path) -> Outcome {
         }
     }
     Ok(())
+}
+
+/// A file as seen from outside, with `stat` (which raises no event): length and modification
+/// time, `None` when it cannot be read. A save changes one or the other: saves within one
+/// debounce window are one change, and a later one has a later time.
+type Stamp = Option<(u64, SystemTime)>;
+
+/// The stamps of the spec and the files it refers to.
+fn stamps(spec: &Path, files: &[PathBuf]) -> Vec<Stamp> {
+    std::iter::once(spec)
+        .chain(files.iter().map(PathBuf::as_path))
+        .map(|f| {
+            let meta = std::fs::metadata(f).ok()?;
+            Some((meta.len(), meta.modified().ok()?))
+        })
+        .collect()
 }
 
 /// Whether an event's path is `file` (event paths may not be canonical).
@@ -97,7 +121,7 @@ fn regenerate(
             // Saved without a change (or touched): nothing to write, nothing to report.
             if last.as_deref() != Some(generated.code.as_str()) {
                 *last = Some(generated.code.clone());
-                let _ = sync::write(&source, &generated, &options.crate_name, out);
+                let _ = sync::write(&source, &generated, out);
             }
             generated.files
         }

@@ -25,8 +25,10 @@ const ALIAS_DEPTH: usize = 32;
 /// request body, `{"operation", "outcome", "status", "path", "detail"}`, with `outcome` one
 /// of `decoded` (a 2xx answer decoded), `decode` (a body did not decode: `path` and `detail`
 /// say where and why), `status` (an error status, documented or not), `transport`,
-/// `invalid` (the request could not be built) or `skipped` (a required parameter is a model
-/// or union, which has no placeholder).
+/// `invalid` (the request could not be built), `redirected` (a redirect to another host was
+/// followed, and that host did not answer) or `skipped` (a required parameter is a model or
+/// union, which has no placeholder). A `decode` line is followed by a `body` line whose
+/// `detail` is the answer's text.
 pub fn calls_crate_files(api: &Api, name: &str, sdk_crate: &str, sdk_path: &str) -> Vec<File> {
     let types: HashMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut functions = Vec::new();
@@ -77,6 +79,9 @@ pub fn calls_crate_files(api: &Api, name: &str, sdk_crate: &str, sdk_path: &str)
     }
     let client = client_tokens(api);
     let code = quote! {
+        /// The mock server's base URL, the first argument.
+        static BASE_URL: ::std::sync::OnceLock<::std::string::String> = ::std::sync::OnceLock::new();
+
         /// One line of the report.
         fn line(operation: &str, outcome: &str, status: ::std::option::Option<u16>, path: &str, detail: &str) {
             let line = ::serde_json::json!({
@@ -111,8 +116,11 @@ pub fn calls_crate_files(api: &Api, name: &str, sdk_crate: &str, sdk_path: &str)
             let none = ::std::option::Option::None;
             match result {
                 ::std::result::Result::Ok(_) => line(operation, "decoded", none, "", ""),
-                ::std::result::Result::Err(::sdk::Error::Decode { status, path, message, .. }) => {
+                ::std::result::Result::Err(::sdk::Error::Decode { status, path, message, body }) => {
                     line(operation, "decode", ::std::option::Option::Some(status.as_u16()), &path, &message);
+                    // The answer itself, for the runner to check against its schema.
+                    let body = ::serde_json::json!({ "operation": operation, "outcome": "body", "detail": body });
+                    println!("{body}");
                 }
                 ::std::result::Result::Err(::sdk::Error::Api { status, body, .. }) => {
                     let detail = bounded(&format!("documented: {body:?}"));
@@ -123,14 +131,26 @@ pub fn calls_crate_files(api: &Api, name: &str, sdk_crate: &str, sdk_path: &str)
                     line(operation, "status", ::std::option::Option::Some(status.as_u16()), "", &detail);
                 }
                 ::std::result::Result::Err(::sdk::Error::Transport(e)) => {
+                    // A redirect to another host was followed (as the client does) to a host
+                    // this machine may not reach: the call itself went as the spec says.
+                    let elsewhere = e.url().is_some_and(|url| {
+                        BASE_URL.get().and_then(|base| ::reqwest::Url::parse(base).ok()).is_some_and(|base| base.origin() != url.origin())
+                    });
+                    let outcome = if elsewhere { "redirected" } else { "transport" };
                     let mut detail = e.to_string();
+                    let mut root = ::std::string::String::new();
                     let mut source = ::std::error::Error::source(&e);
                     while let ::std::option::Option::Some(cause) = source {
                         detail.push_str(": ");
                         detail.push_str(&cause.to_string());
+                        root = cause.to_string();
                         source = cause.source();
                     }
-                    line(operation, "transport", none, "", &bounded(&detail));
+                    if elsewhere {
+                        let host = e.url().and_then(|url| url.host_str()).unwrap_or_default();
+                        detail = format!("followed a redirect to {host}, which did not answer: {root}");
+                    }
+                    line(operation, outcome, none, "", &bounded(&detail));
                 }
                 ::std::result::Result::Err(::sdk::Error::InvalidRequest(message)) => {
                     line(operation, "invalid", none, "", &bounded(&message));
@@ -150,7 +170,8 @@ pub fn calls_crate_files(api: &Api, name: &str, sdk_crate: &str, sdk_path: &str)
         #[tokio::main]
         async fn main() {
             let base_url = ::std::env::args().nth(1).expect("usage: calls BASE_URL");
-            let client = #client.with_base_url(base_url).with_max_retries(0);
+            let client = #client.with_base_url(base_url.clone()).with_max_retries(0);
+            let _ = BASE_URL.set(base_url);
             #(#steps)*
         }
     };
@@ -268,6 +289,17 @@ fn placeholder(ty: &Ty, types: &HashMap<&str, &TypeDef>, depth: usize) -> Result
                 }
                 TypeKind::Struct(_) => {
                     return Err(format!("a required parameter is the model `{name}`"))
+                }
+                // A union of scalars (`integer | string`, GitHub's `workflow_id`): the first
+                // variant that has a placeholder.
+                TypeKind::Untagged(variants) if depth < ALIAS_DEPTH => {
+                    match variants
+                        .iter()
+                        .find_map(|v| placeholder(&v.ty, types, depth + 1).ok())
+                    {
+                        Some(json) => json,
+                        None => return Err(format!("a required parameter is the union `{name}`")),
+                    }
                 }
                 TypeKind::Untagged(_) | TypeKind::Tagged(_) => {
                     return Err(format!("a required parameter is the union `{name}`"))

@@ -44,14 +44,14 @@ pub fn collect(source: &Source, options: &Options) -> Result<Harness, SpecError>
     let lowered =
         ir::lower(&doc.openapi, doc.json.get("webhooks"), settings).map_err(|diagnostics| {
             SpecError {
-                origin: source.origin.clone(),
+                origin: source.origin.name(),
                 diagnostics,
             }
         })?;
     let mut api = lowered.api;
     if !options.only_tags.is_empty() {
         ir::select(&mut api, &options.only_tags).map_err(|message| SpecError {
-            origin: source.origin.clone(),
+            origin: source.origin.name(),
             diagnostics: vec![crate::Diagnostic::error("/tags", message)],
         })?;
     }

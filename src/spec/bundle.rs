@@ -21,11 +21,12 @@ use crate::diagnostics::{escape_token, join, unescape_token, Diagnostic};
 const MAX_COPIES: usize = 10_000;
 
 /// Brings every part of another file that `doc` refers to into `doc`. `origin` is the path of
-/// the file `doc` was read from; `allowed` are further directories files may come from.
+/// the file `doc` was read from, if any; `allowed` are further directories files may come
+/// from.
 /// Returns the files read, sorted, for build scripts to watch.
 pub fn bundle(
     doc: &mut Value,
-    origin: &Path,
+    origin: Option<&Path>,
     allowed: &[PathBuf],
 ) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     // Every generation passes here; most documents are one file. Find that out without
@@ -40,7 +41,7 @@ pub fn bundle(
     }
     // A document that was not read from a file (text handed to the library, the embedded spec)
     // has no directory to read others from: its references to files are refused.
-    let Ok(root_file) = origin.canonicalize() else {
+    let Some(Ok(root_file)) = origin.map(Path::canonicalize) else {
         return Err(pending
             .iter()
             .map(|r| {

@@ -3,6 +3,7 @@
 pub mod bundle;
 pub mod load;
 pub mod normalize;
+mod origin;
 mod places;
 mod refs;
 
@@ -10,13 +11,32 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, SpecError};
 
+pub use origin::Origin;
+
 /// A spec as the user handed it over.
 #[derive(Debug, Clone)]
 pub struct Source {
-    /// How to name it in messages: a path, or `<embedded>`. When it is the path of the file,
-    /// `$ref`s to other files are resolved against it; otherwise they are refused.
-    pub origin: String,
+    /// Where it came from: its name in messages, and the directory of the files it refers to.
+    pub origin: Origin,
     pub text: String,
+}
+
+impl Source {
+    /// The Modbox document sdkgen ships with.
+    pub fn embedded() -> Source {
+        Source {
+            origin: Origin::Embedded,
+            text: crate::EMBEDDED_SPEC.to_string(),
+        }
+    }
+
+    /// Text from elsewhere, called `name` in messages; `$ref`s to other files are refused.
+    pub fn named(name: impl Into<String>, text: impl Into<String>) -> Source {
+        Source {
+            origin: Origin::Named(name.into()),
+            text: text.into(),
+        }
+    }
 }
 
 /// A parsed document and what it took to read it.
@@ -41,14 +61,13 @@ pub fn read_with(source: &Source, allowed: &[std::path::PathBuf]) -> Result<Docu
         let mut diagnostics = locate_all(&source.text, diagnostics);
         in_document_order(&mut diagnostics);
         SpecError {
-            origin: source.origin.clone(),
+            origin: source.origin.name(),
             diagnostics,
         }
     };
     let mut json = load::load(&source.text).map_err(fail)?;
     check_root(&json).map_err(fail)?;
-    let files =
-        bundle::bundle(&mut json, std::path::Path::new(&source.origin), allowed).map_err(fail)?;
+    let files = bundle::bundle(&mut json, source.origin.path(), allowed).map_err(fail)?;
     let resolved = refs::resolve(&mut json);
     let mut report = normalize::normalize(&mut json);
     report.notes.extend(resolved);
