@@ -436,12 +436,8 @@ fn harness(spec: &Path, crate_name: &str) -> Result<sdkgen::harness::Harness, St
     let source = sdkgen::Source::from_path(spec).map_err(|e| e.to_string())?;
     let options = sdkgen::Options {
         crate_name: crate_name.to_string(),
-        extra_derives: Vec::new(),
         tag_features: true,
-        allowed_dirs: Vec::new(),
-        only_tags: Vec::new(),
-        strict: false,
-        keep_unknown_fields: true,
+        ..sdkgen::Options::default()
     };
     sdkgen::harness::collect(&source, &options).map_err(|e| e.to_string())
 }

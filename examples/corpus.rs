@@ -195,12 +195,8 @@ fn generate_into(dir: &Path, file: PathBuf, text: String, crate_name: &str) -> O
             let source = Source { origin, text };
             let options = Options {
                 crate_name: name,
-                extra_derives: Vec::new(),
                 tag_features: true,
-                allowed_dirs: Vec::new(),
-                only_tags: Vec::new(),
-                strict: false,
-                keep_unknown_fields: true,
+                ..Options::default()
             };
             let result = std::panic::catch_unwind(|| -> Result<_, sdkgen::SpecError> {
                 let generated = sdkgen::generate(&source, &options)?;

@@ -182,12 +182,8 @@ fn generate(spec: &Path, workspace: &Path) -> Result<(sdkgen::ir::Api, serde_jso
             let source = Source { origin, text };
             let options = Options {
                 crate_name: SDK.to_string(),
-                extra_derives: Vec::new(),
                 tag_features: true,
-                allowed_dirs: Vec::new(),
-                only_tags: Vec::new(),
-                strict: false,
-                keep_unknown_fields: true,
+                ..Options::default()
             };
             let generated = sdkgen::generate(&source, &options).and_then(|generated| {
                 let harness = sdkgen::harness::collect(&source, &options)?;

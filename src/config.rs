@@ -15,7 +15,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::output::{write_if_changed, Dependency};
-use crate::{crate_name_for, Generated, Options, Severity, Source, SpecError};
+use crate::{Generated, Options, Severity, Source, SpecError};
 
 /// Generates the SDK for `spec` into `$OUT_DIR/<spec stem>.rs` and tells cargo to rerun the
 /// build script when the spec changes. Returns the path written.
@@ -73,7 +73,6 @@ impl Config {
         self
     }
 
-    /// The SDK's name, the first word of its `User-Agent` (default: the spec's stem).
     /// Lets the spec refer to files in `dir` (`$ref: ../shared/common.yaml#/Error`) besides
     /// its own directory. URLs are never fetched.
     pub fn allow_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
@@ -93,6 +92,7 @@ impl Config {
         self
     }
 
+    /// The SDK's name, the first word of its `User-Agent` (default: the spec's stem).
     pub fn crate_name(&mut self, name: impl Into<String>) -> &mut Self {
         self.crate_name = Some(name.into());
         self
@@ -137,12 +137,8 @@ impl Config {
     /// Reads `spec` and generates the SDK in memory; writes nothing and prints nothing.
     pub fn generate(&self, spec: impl AsRef<Path>) -> Result<Generated, Error> {
         let source = Source::from_path(spec.as_ref())?;
-        let crate_name = match &self.crate_name {
-            Some(name) => name.clone(),
-            None => crate_name_for(&source.origin.file_name()),
-        };
         let options = Options {
-            crate_name,
+            crate_name: self.crate_name.clone().unwrap_or_default(),
             extra_derives: self.extra_derives.clone(),
             tag_features: false,
             allowed_dirs: self.allowed_dirs.clone(),
@@ -217,7 +213,12 @@ fn file_stem(spec: &Path) -> String {
 /// `fn main() -> Result<(), Box<dyn Error>>` prints the same diagnostics as the CLI.
 pub enum Error {
     /// A file could not be read or written.
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
     /// The spec has errors; each names its JSON pointer and line.
     Spec(SpecError),
     /// The call itself is wrong, e.g. no `OUT_DIR` outside a build script.

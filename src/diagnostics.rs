@@ -17,19 +17,23 @@ pub enum Severity {
 /// One finding, located by JSON pointer and, where known, line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// An error (the document is refused) or a note (something was loosened).
     pub severity: Severity,
     /// RFC 6901 pointer into the document (`""` is the whole document).
     pub pointer: String,
+    /// What is wrong, and where it helps, what was done about it.
     pub message: String,
     /// 1-based line and column in the source text.
     pub position: Option<(usize, usize)>,
 }
 
 impl Diagnostic {
+    /// An error at `pointer`.
     pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, pointer, message)
     }
 
+    /// A note at `pointer`.
     pub fn note(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(Severity::Note, pointer, message)
     }
@@ -43,6 +47,7 @@ impl Diagnostic {
         }
     }
 
+    /// The same, at 1-based `line` and `col` of the source text.
     pub fn at(mut self, line: usize, col: usize) -> Self {
         self.position = Some((line, col));
         self
@@ -71,8 +76,10 @@ impl fmt::Display for Diagnostic {
 /// The error every fallible stage returns: all problems found, errors first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
-    /// The spec's name as the user gave it (a file path, or `<embedded>`).
+    /// The spec's name in messages ([`crate::Origin::name`]): a path as given, the embedded
+    /// spec's file name, or the name text was handed over with.
     pub origin: String,
+    /// Every problem found, each at its place.
     pub diagnostics: Vec<Diagnostic>,
 }
 

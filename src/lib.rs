@@ -3,22 +3,35 @@
 //! The pipeline (see `ARCHITECTURE.md`): load → normalise → parse ([`spec`]) → lower to IR
 //! ([`ir`]) → emit tokens ([`emit`]) → format and write ([`output`]).
 
+#![warn(missing_docs)]
+
+mod config;
+mod diagnostics;
+mod naming;
+
+// The pipeline's stages and the tools of the repository's own runs (the corpus, the example
+// harness, the benches and fuzzers use them). Not an API to build on: hidden from the docs
+// and free to change.
+#[doc(hidden)]
 pub mod changes;
-pub mod config;
-pub mod diagnostics;
+#[doc(hidden)]
 pub mod emit;
+#[doc(hidden)]
 pub mod harness;
+#[doc(hidden)]
 pub mod ir;
-pub mod naming;
+#[doc(hidden)]
 pub mod output;
+#[doc(hidden)]
 pub mod spec;
 
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 
 pub use config::{compile_spec, Config, Error};
 pub use diagnostics::{Diagnostic, Severity, SpecError};
-pub use output::Dependency;
+pub use output::{Dependency, File};
 pub use spec::{Origin, Source};
 
 /// The Modbox API document sdkgen ships with, used when no spec is given.
@@ -26,10 +39,13 @@ pub const EMBEDDED_SPEC: &str = include_str!("../spec/modbox.yaml");
 /// The name the embedded spec goes by in messages and generated headers.
 pub const EMBEDDED_SPEC_NAME: &str = "modbox.yaml";
 
-/// Settings of one generation.
+/// Settings of one generation. The defaults (`Options::default()`) suit `include!` in a build
+/// script: a crate name from the spec's file name, no tag features, every operation, lenient,
+/// unknown fields kept.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The SDK's name: the crate name, and the first word of its `User-Agent`.
+    /// The SDK's name: the crate name, and the first word of its `User-Agent`. Empty: made
+    /// from the spec's file name (`modbox.yaml` → `modbox`).
     pub crate_name: String,
     /// Extra derives for every model, e.g. `"Eq"` or `"schemars::JsonSchema"`.
     pub extra_derives: Vec<String>,
@@ -52,6 +68,20 @@ pub struct Options {
     pub keep_unknown_fields: bool,
 }
 
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            crate_name: String::new(),
+            extra_derives: Vec::new(),
+            tag_features: false,
+            allowed_dirs: Vec::new(),
+            only_tags: Vec::new(),
+            strict: false,
+            keep_unknown_fields: true,
+        }
+    }
+}
+
 /// A generated SDK, in memory.
 #[derive(Debug, Clone)]
 pub struct Generated {
@@ -59,6 +89,7 @@ pub struct Generated {
     pub crate_name: String,
     /// The spec's file name, without its directory, as the generated files name it.
     pub spec_name: String,
+    /// The lowered document the code was emitted from.
     pub api: ir::Api,
     /// The whole SDK as one Rust file: a crate's `lib.rs`, or a file to `include!`.
     pub code: String,
@@ -83,6 +114,10 @@ impl Generated {
 
 /// Runs the whole pipeline on one document, without touching the file system.
 pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecError> {
+    let crate_name = match options.crate_name.as_str() {
+        "" => crate_name_for(&source.origin.file_name()),
+        name => name.to_string(),
+    };
     let doc = spec::read_with(source, &options.allowed_dirs)?;
     let settings = ir::Settings {
         keep_unknown_fields: options.keep_unknown_fields,
@@ -111,7 +146,7 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
     let emit_options = emit::EmitOptions {
         user_agent: format!(
             "{}/{} (Rust; sdkgen {})",
-            options.crate_name,
+            crate_name,
             lowered.api.version.replace(char::is_whitespace, "-"),
             env!("CARGO_PKG_VERSION")
         ),
@@ -142,7 +177,7 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
     let mut notes = spec::locate_all(&source.text, notes);
     spec::in_document_order(&mut notes);
     Ok(Generated {
-        crate_name: options.crate_name.clone(),
+        crate_name,
         spec_name,
         api: lowered.api,
         code,

@@ -318,3 +318,75 @@ pub fn write_if_changed(path: &Path, contents: &str) -> io::Result<WriteOutcome>
     fs::rename(&tmp, path)?;
     Ok(outcome)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use syn::visit::Visit;
+
+    /// The first segment of every path in a file (where the code reaches for a crate), and
+    /// the names the file makes itself: its modules and what it imports.
+    #[derive(Default)]
+    struct Roots {
+        roots: BTreeSet<String>,
+        own: BTreeSet<String>,
+    }
+
+    impl<'ast> Visit<'ast> for Roots {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            if path.segments.len() > 1 {
+                self.roots.insert(path.segments[0].ident.to_string());
+            }
+            syn::visit::visit_path(self, path);
+        }
+        fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+            self.own.insert(m.ident.to_string());
+            syn::visit::visit_item_mod(self, m);
+        }
+        fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+            if let syn::UseTree::Path(p) = &u.tree {
+                self.roots.insert(p.ident.to_string());
+            }
+            syn::visit::visit_item_use(self, u);
+        }
+        fn visit_use_name(&mut self, n: &'ast syn::UseName) {
+            self.own.insert(n.ident.to_string());
+        }
+        fn visit_use_rename(&mut self, r: &'ast syn::UseRename) {
+            self.own.insert(r.rename.to_string());
+        }
+    }
+
+    /// `dependencies` is a copy of what the runtime and the emitted code use: the crates the
+    /// code names must be exactly the ones it lists, for an API that needs all of them.
+    #[test]
+    fn dependencies_are_the_crates_the_code_names() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats.yaml");
+        let source = crate::Source::from_path(std::path::Path::new(path)).unwrap();
+        let generated = crate::generate(&source, &crate::Options::default()).unwrap();
+        assert!(generated.api.uses.chrono && generated.api.uses.uuid);
+        let file = syn::parse_file(&generated.code).unwrap();
+        let mut roots = Roots::default();
+        roots.visit_file(&file);
+        let language = [
+            "std", "core", "alloc", "crate", "self", "super", "u8", "u16", "u32", "u64", "u128",
+            "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64", "str", "bool",
+            "char",
+        ];
+        // Tool attributes (`#[rustfmt::skip]`, `#[allow(clippy::x)]`) name no crate.
+        let tools = ["rustfmt", "clippy"];
+        let used: BTreeSet<String> = roots
+            .roots
+            .iter()
+            .filter(|r| !language.contains(&r.as_str()) && !tools.contains(&r.as_str()))
+            .filter(|r| !r.starts_with(char::is_uppercase) && !roots.own.contains(*r))
+            .cloned()
+            .collect();
+        let listed: BTreeSet<String> = super::dependencies(&generated.api)
+            .iter()
+            .map(|d| d.name.replace('-', "_"))
+            .collect();
+        assert_eq!(used, listed);
+    }
+}

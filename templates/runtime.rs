@@ -388,7 +388,6 @@ impl Core {
         self.options = self.options.merged(options);
     }
 
-    /// Sends a request, retrying where it is safe, and returns the final response.
     /// Sends `request` and reads the answer: whole for the statuses in `documented`
     /// (inclusive ranges: the operation's successes and documented errors), at most
     /// [`MAX_ERROR_BODY`] bytes of any other. Every operation awaits this one future and

@@ -32,12 +32,8 @@ fn generate_all(specs: &[PathBuf]) -> Vec<String> {
             );
             let options = Options {
                 crate_name: "sdk".into(),
-                extra_derives: Vec::new(),
                 tag_features: true,
-                allowed_dirs: Vec::new(),
-                only_tags: Vec::new(),
-                strict: false,
-                keep_unknown_fields: true,
+                ..Options::default()
             };
             let generated = generate(&source, &options).unwrap();
             let notes: Vec<String> = generated.notes.iter().map(|n| n.to_string()).collect();

@@ -141,12 +141,7 @@ fn a_document_not_read_from_a_file_reads_no_other_file() {
     );
     let options = sdkgen::Options {
         crate_name: "t".into(),
-        extra_derives: Vec::new(),
-        tag_features: false,
-        allowed_dirs: Vec::new(),
-        only_tags: Vec::new(),
-        strict: false,
-        keep_unknown_fields: true,
+        ..sdkgen::Options::default()
     };
     let err = sdkgen::generate(&source, &options).unwrap_err().to_string();
     assert!(

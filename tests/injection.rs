@@ -15,12 +15,8 @@ fn generated() -> sdkgen::Generated {
     let source = Source::from_path(std::path::Path::new(path)).unwrap();
     let options = Options {
         crate_name: "injection".into(),
-        extra_derives: Vec::new(),
         tag_features: true,
-        allowed_dirs: Vec::new(),
-        only_tags: Vec::new(),
-        strict: false,
-        keep_unknown_fields: true,
+        ..Options::default()
     };
     generate(&source, &options).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -220,12 +220,8 @@ fn spec_of(schemas: &[Schema]) -> String {
 fn options() -> Options {
     Options {
         crate_name: "random".into(),
-        extra_derives: Vec::new(),
         tag_features: true,
-        allowed_dirs: Vec::new(),
-        only_tags: Vec::new(),
-        strict: false,
-        keep_unknown_fields: true,
+        ..Options::default()
     }
 }
 

@@ -10,12 +10,8 @@ fn source(name: &str, text: &str) -> Source {
 fn generate_code(src: &Source) -> String {
     let options = Options {
         crate_name: "fixture".into(),
-        extra_derives: Vec::new(),
         tag_features: true,
-        allowed_dirs: Vec::new(),
-        only_tags: Vec::new(),
-        strict: false,
-        keep_unknown_fields: true,
+        ..Options::default()
     };
     generate(src, &options)
         .unwrap_or_else(|e| panic!("{e}"))
@@ -146,12 +142,8 @@ fn output_is_deterministic() {
 fn notes(name: &str) -> Vec<String> {
     let options = Options {
         crate_name: "fixture".into(),
-        extra_derives: Vec::new(),
         tag_features: true,
-        allowed_dirs: Vec::new(),
-        only_tags: Vec::new(),
-        strict: false,
-        keep_unknown_fields: true,
+        ..Options::default()
     };
     generate(&fixture(name), &options)
         .unwrap()
@@ -264,12 +256,8 @@ fn webhook_payloads_are_models() {
 fn tag_features() {
     let options = Options {
         crate_name: "shop".into(),
-        extra_derives: Vec::new(),
         tag_features: true,
-        allowed_dirs: Vec::new(),
-        only_tags: Vec::new(),
-        strict: false,
-        keep_unknown_fields: true,
+        ..Options::default()
     };
     let generated = generate(&fixture("tags"), &options).unwrap();
     let files = generated.crate_files();
@@ -321,12 +309,8 @@ fn diagnostics_of_broken_documents() {
         );
         let options = Options {
             crate_name: "broken".into(),
-            extra_derives: Vec::new(),
             tag_features: true,
-            allowed_dirs: Vec::new(),
-            only_tags: Vec::new(),
-            strict: false,
-            keep_unknown_fields: true,
+            ..Options::default()
         };
         let error = match generate(&src, &options) {
             Ok(_) => panic!("{name} generated"),

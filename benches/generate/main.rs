@@ -48,12 +48,8 @@ fn generate(bencher: divan::Bencher, name: &str) {
     let source = Source::named(format!("{name}.json"), text(name));
     let options = Options {
         crate_name: "bench".into(),
-        extra_derives: Vec::new(),
         tag_features: true,
-        allowed_dirs: Vec::new(),
-        only_tags: Vec::new(),
-        strict: false,
-        keep_unknown_fields: true,
+        ..Options::default()
     };
     bencher.bench(|| sdkgen::generate(&source, &options).expect("generates"));
 }

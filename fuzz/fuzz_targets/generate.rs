@@ -10,12 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let source = sdkgen::Source::named("fuzz.yaml", text);
     let options = sdkgen::Options {
         crate_name: "fuzz".into(),
-        extra_derives: Vec::new(),
         tag_features: true,
-        allowed_dirs: Vec::new(),
-        only_tags: Vec::new(),
-        strict: false,
-        keep_unknown_fields: true,
+        ..sdkgen::Options::default()
     };
     if let Ok(generated) = sdkgen::generate(&source, &options) {
         if let Err(e) = syn::parse_file(&generated.code) {

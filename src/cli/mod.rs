@@ -40,7 +40,7 @@ enum Command {
     Generate {
         #[command(flatten)]
         spec: SpecArgs,
-        /// Where to write the crate. Default: generated/<crate name>.
+        /// Where to write the crate. Default: generated/CRATE_NAME.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Write nothing; exit 1 if the crate on disk differs from what would be written,

@@ -1,4 +1,4 @@
-//! Stage 4: the intermediate representation emission reads. Built by [`lower`] from
+//! Stage 4: the intermediate representation emission reads. Built by `lower` from
 //! `openapiv3`, with every Rust name already claimed, so emission makes no decisions.
 
 mod compose;
@@ -10,7 +10,7 @@ mod schemas;
 pub use features::{select, Gate, TagFeature};
 pub use lower::lower;
 pub use operations::is_json as is_json_media;
-pub use schemas::Lowered as PlaceType;
+pub use schemas::SchemaType as PlaceType;
 
 /// Choices lowering makes on the user's behalf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +18,7 @@ pub struct Settings {
     /// Give every struct whose schema does not forbid other properties a field that keeps
     /// them (see [`Additional`]).
     pub keep_unknown_fields: bool,
-    /// Remember the type lowered at each schema's place ([`lower::Lowered::places`]): what
+    /// Remember the type lowered at each schema's place (`Lowered::places`): what
     /// the example harness decodes each example with.
     pub record_places: bool,
 }
@@ -466,3 +466,6 @@ pub enum AuthKind {
         name: String,
     },
 }
+
+#[cfg(test)]
+mod tests;

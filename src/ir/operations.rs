@@ -6,7 +6,7 @@ use openapiv3::{
     ReferenceOr, RequestBody as SpecBody, Response, StatusCode,
 };
 
-use super::schemas::{Lowered, Schemas};
+use super::schemas::{SchemaType, Schemas};
 use super::{
     AuthKind, AuthScheme, BodyEncoding, Docs, ErrorBody, ErrorResponse, Gate, Method, Operation,
     Param, ParamLocation, ParamStyle, RequestBody, StatusMatch, StatusVariant, Success, Ty,
@@ -383,7 +383,7 @@ impl<'s, 'a> Operations<'s, 'a> {
     fn media_type(&mut self, media: &MediaType, hint: &str, pointer: &str) -> Ty {
         match &media.schema {
             Some(schema) => {
-                let Lowered { ty, nullable } =
+                let SchemaType { ty, nullable } =
                     self.schemas.lower(schema, hint, &join(pointer, "schema"));
                 if nullable && ty != Ty::Json {
                     Ty::Nullable(Box::new(ty))
@@ -572,7 +572,8 @@ fn param_style(param: &Parameter) -> Option<ParamStyle> {
     }
 }
 
-/// A variant name for a status: `Ok`, `Created`, `NoContent`, `Status207`, `Status2xx`.
+/// A variant name for a status: `Ok`, `Created`, `NoContent`, `Status207`, `Status2xx`,
+/// `Other` for `default`.
 fn status_name(status: StatusMatch) -> String {
     match status {
         StatusMatch::Code(200) => "Ok".into(),
@@ -684,5 +685,70 @@ fn reference_text<T>(r: &ReferenceOr<T>) -> String {
     match r {
         ReferenceOr::Reference { reference } => format!("`{reference}`"),
         ReferenceOr::Item(_) => "this".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// [`super::CLIENT_RESERVED`] is a copy of the names the emitted `Client` defines besides
+    /// its operations: for an API with every kind of credential, the two must be the same.
+    #[test]
+    fn client_reserved_is_what_the_client_defines() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/security.yaml");
+        let source = crate::Source::from_path(std::path::Path::new(path)).unwrap();
+        let generated = crate::generate(&source, &crate::Options::default()).unwrap();
+        let file = syn::parse_file(&generated.code).unwrap();
+        let operations: BTreeSet<&str> = generated
+            .api
+            .operations
+            .iter()
+            .map(|op| op.name.as_str())
+            .collect();
+        let setters: BTreeSet<&str> = generated
+            .api
+            .auth
+            .iter()
+            .map(|scheme| scheme.setter.as_str())
+            .collect();
+        let mut defined = BTreeSet::new();
+        for item in &file.items {
+            // What a derive puts on the client: `client.clone()`, `Debug`'s `fmt`.
+            if let syn::Item::Struct(s) = item {
+                if s.ident == "Client" {
+                    let derives = s.attrs.iter().map(|a| quote::quote!(#a).to_string());
+                    let derives: String = derives.collect();
+                    if derives.contains("Clone") {
+                        defined.insert("clone".to_string());
+                    }
+                    if derives.contains("Debug") {
+                        defined.insert("fmt".to_string());
+                    }
+                }
+            }
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let syn::Type::Path(ty) = &*block.self_ty else {
+                continue;
+            };
+            if ty.path.segments.last().is_none_or(|s| s.ident != "Client") {
+                continue;
+            }
+            for item in &block.items {
+                if let syn::ImplItem::Fn(f) = item {
+                    defined.insert(f.sig.ident.to_string());
+                }
+            }
+        }
+        // Each credential's setter is named from its scheme and claimed as it is lowered.
+        let own: BTreeSet<&str> = defined
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !operations.contains(name) && !setters.contains(name))
+            .collect();
+        let reserved: BTreeSet<&str> = super::CLIENT_RESERVED.iter().copied().collect();
+        assert_eq!(own, reserved);
     }
 }

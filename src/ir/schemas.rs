@@ -41,7 +41,7 @@ pub struct Schemas<'a> {
     depth: usize,
     settings: Settings,
     /// The type lowered at each schema's place, when [`Settings::record_places`] asks.
-    pub places: HashMap<String, Lowered>,
+    pub places: HashMap<String, SchemaType>,
 }
 
 /// Inline schemas lowered inside each other beyond this depth can only come from references
@@ -51,7 +51,7 @@ const MAX_NESTING: usize = 128;
 
 /// A type and whether `null` is one of its values.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Lowered {
+pub struct SchemaType {
     pub ty: Ty,
     pub nullable: bool,
 }
@@ -142,7 +142,7 @@ impl<'a> Schemas<'a> {
                 docs.summary = Some(format!("The `{key}` schema."));
             }
             let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
-            let lowered = Lowered {
+            let lowered = SchemaType {
                 ty: Ty::Named(name.clone()),
                 nullable,
             };
@@ -161,7 +161,7 @@ impl<'a> Schemas<'a> {
     }
 
     /// The type of a schema standing at `pointer`; `hint` names an inline type if one is made.
-    pub fn lower(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> Lowered {
+    pub fn lower(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> SchemaType {
         let lowered = match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(s) => self.item(s, hint, pointer),
@@ -175,7 +175,7 @@ impl<'a> Schemas<'a> {
         schema: &ReferenceOr<Box<Schema>>,
         hint: &str,
         pointer: &str,
-    ) -> Lowered {
+    ) -> SchemaType {
         let lowered = match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(s) => self.item(s, hint, pointer),
@@ -184,13 +184,13 @@ impl<'a> Schemas<'a> {
         lowered
     }
 
-    fn record(&mut self, pointer: &str, lowered: &Lowered) {
+    fn record(&mut self, pointer: &str, lowered: &SchemaType) {
         if self.settings.record_places {
             self.places.insert(pointer.to_string(), lowered.clone());
         }
     }
 
-    fn reference(&mut self, reference: &str, pointer: &str) -> Lowered {
+    fn reference(&mut self, reference: &str, pointer: &str) -> SchemaType {
         let target = reference.strip_prefix(COMPONENT_PREFIX).map(unescape_token);
         match target
             .as_deref()
@@ -201,7 +201,7 @@ impl<'a> Schemas<'a> {
                 // is the non-null form.
                 let nullable =
                     matches!(&self.components[key], ReferenceOr::Item(s) if s.schema_data.nullable);
-                Lowered {
+                SchemaType {
                     ty: Ty::Named(name),
                     nullable,
                 }
@@ -214,7 +214,7 @@ impl<'a> Schemas<'a> {
                          generated as serde_json::Value"
                     ),
                 ));
-                Lowered {
+                SchemaType {
                     ty: Ty::Json,
                     nullable: false,
                 }
@@ -226,7 +226,7 @@ impl<'a> Schemas<'a> {
                         "`{reference}` is not a component schema; generated as serde_json::Value"
                     ),
                 ));
-                Lowered {
+                SchemaType {
                     ty: Ty::Json,
                     nullable: false,
                 }
@@ -234,20 +234,20 @@ impl<'a> Schemas<'a> {
         }
     }
 
-    fn item(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Lowered {
+    fn item(&mut self, schema: &Schema, hint: &str, pointer: &str) -> SchemaType {
         let nullable = schema.schema_data.nullable;
         // A wrapper with one branch that says what the value is (`allOf: [$ref]` made from a
         // `$ref` with siblings; `allOf: [$ref, {description}]`, how Swagger converters document
         // a reference) is that branch, null if any part says so.
         if let Some((at, branch, annotated_null)) = sole_branch(schema) {
             let inner = self.lower(branch, hint, &format!("{pointer}/{at}"));
-            return Lowered {
+            return SchemaType {
                 ty: inner.ty,
                 nullable: nullable || annotated_null || inner.nullable,
             };
         }
         if let Some(ty) = self.inline.get(pointer) {
-            return Lowered {
+            return SchemaType {
                 ty: ty.clone(),
                 nullable,
             };
@@ -265,7 +265,7 @@ impl<'a> Schemas<'a> {
                     name
                 }
             };
-            return Lowered {
+            return SchemaType {
                 ty: Ty::Named(name),
                 nullable,
             };
@@ -278,7 +278,7 @@ impl<'a> Schemas<'a> {
                      that allOf merges; this one is generated as serde_json::Value"
                 ),
             ));
-            return Lowered {
+            return SchemaType {
                 ty: Ty::Json,
                 nullable,
             };
@@ -315,7 +315,7 @@ impl<'a> Schemas<'a> {
         if let Ty::Named(_) = ty {
             self.inline.insert(pointer.to_string(), ty.clone());
         }
-        Lowered { ty, nullable }
+        SchemaType { ty, nullable }
     }
 
     /// What a schema is. Scalars and lists come back as [`TypeKind::Alias`]; objects, enums
@@ -688,7 +688,7 @@ fn sole_branch(schema: &Schema) -> Option<(String, &ReferenceOr<Schema>, bool)> 
 }
 
 /// In a list or map, nullability is part of the item type.
-fn nullable_inner(l: Lowered) -> Ty {
+fn nullable_inner(l: SchemaType) -> Ty {
     if l.nullable && l.ty != Ty::Json {
         Ty::Nullable(Box::new(l.ty))
     } else {

@@ -123,7 +123,6 @@ fn check_root(json: &Value) -> Result<(), Vec<Diagnostic>> {
     }
 }
 
-/// Reads the normalised value with `openapiv3`, naming the exact place of a mismatch.
 /// Sorts errors in the document's order; those without a place, then the cap's notice, last.
 pub fn in_document_order(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| match d.message.starts_with(MORE_ERRORS) {

@@ -1,0 +1,171 @@
+//! Lowering decisions stated directly on the IR: a small document in, assertions on what
+//! emission will read. Snapshots show the code; these say which choice made it.
+
+use super::*;
+
+/// Lowers a YAML document as `generate` does, up to the IR. Panics on a refused document.
+fn lower_str(yaml: &str) -> Api {
+    let source = crate::Source::named("test.yaml", yaml);
+    let doc = crate::spec::read(&source).unwrap_or_else(|e| panic!("{e}"));
+    lower(&doc.openapi, doc.json.get("webhooks"), Settings::default())
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .api
+}
+
+fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+    api.types
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no type `{name}` in {:?}", names(api)))
+}
+
+fn names(api: &Api) -> Vec<&str> {
+    api.types.iter().map(|t| t.name.as_str()).collect()
+}
+
+fn fields(def: &TypeDef) -> &[Field] {
+    match &def.kind {
+        TypeKind::Struct(s) => &s.fields,
+        other => panic!("`{}` is not a struct: {other:?}", def.name),
+    }
+}
+
+fn field<'a>(def: &'a TypeDef, wire: &str) -> &'a Field {
+    fields(def)
+        .iter()
+        .find(|f| f.wire_name == wire)
+        .unwrap_or_else(|| panic!("no field `{wire}` in `{}`", def.name))
+}
+
+fn operation<'a>(api: &'a Api, name: &str) -> &'a Operation {
+    api.operations
+        .iter()
+        .find(|op| op.name == name)
+        .unwrap_or_else(|| panic!("no operation `{name}`"))
+}
+
+const HEAD: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
+
+/// The four shapes of a field, however the spec spells nullability: 3.0's `nullable`, 3.1's
+/// type array, an `anyOf` with `null`, a `$ref` with a `nullable` sibling.
+#[test]
+fn presence_is_decided_by_required_and_nullable_whatever_the_spelling() {
+    let api = lower_str(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Tag: {{type: string, enum: [a, b]}}\n    Pet:\n      type: object\n      required: [id, owner, nick]\n      properties:\n        id: {{type: integer}}\n        owner: {{type: [string, 'null']}}\n        nick: {{anyOf: [{{type: string}}, {{type: 'null'}}]}}\n        tag: {{$ref: '#/components/schemas/Tag'}}\n        note: {{type: string, nullable: true}}\n        kind: {{allOf: [{{$ref: '#/components/schemas/Tag'}}], nullable: true}}\n"
+    ));
+    let pet = ty(&api, "Pet");
+    assert_eq!(field(pet, "id").presence, Presence::Required);
+    assert_eq!(field(pet, "id").ty, Ty::I64);
+    assert_eq!(field(pet, "owner").presence, Presence::RequiredNullable);
+    assert_eq!(field(pet, "nick").presence, Presence::RequiredNullable);
+    assert_eq!(field(pet, "tag").presence, Presence::Optional);
+    assert_eq!(field(pet, "tag").ty, Ty::Named("Tag".into()));
+    assert_eq!(field(pet, "note").presence, Presence::OptionalNullable);
+    assert_eq!(field(pet, "kind").presence, Presence::OptionalNullable);
+    assert_eq!(field(pet, "kind").ty, Ty::Named("Tag".into()));
+}
+
+/// Names clash-free in every scope: component names win over invented ones, operations that
+/// differ only in case get distinct methods, and wire names are kept.
+#[test]
+fn names_are_claimed_once_and_keep_their_wire_names() {
+    let api = lower_str(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getUser\n      responses: {{'204': {{description: ok}}}}\n  /b:\n    get:\n      operationId: get_user\n      responses: {{'204': {{description: ok}}}}\n  /c:\n    get:\n      operationId: new\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        type: {{type: string}}\n        userId: {{type: string}}\n        user_id: {{type: string}}\n"
+    ));
+    let ops: Vec<&str> = api.operations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(ops.len(), 3);
+    assert!(ops.contains(&"get_user"), "{ops:?}");
+    assert!(
+        ops.iter().all(|o| *o != "new"),
+        "`new` is the client's own: {ops:?}"
+    );
+    let unique: std::collections::BTreeSet<&&str> = ops.iter().collect();
+    assert_eq!(unique.len(), 3, "{ops:?}");
+
+    let thing = ty(&api, "Thing");
+    let rust: Vec<&str> = fields(thing).iter().map(|f| f.name.as_str()).collect();
+    let wire: Vec<&str> = fields(thing).iter().map(|f| f.wire_name.as_str()).collect();
+    assert_eq!(wire, ["type", "userId", "user_id"]);
+    assert_ne!(rust[0], "type", "a keyword is not a field name");
+    assert_ne!(rust[1], rust[2], "{rust:?}");
+}
+
+/// A discriminator makes a tagged union told by the property, with a variant for tags a
+/// newer server sends; without one, an untagged union.
+#[test]
+fn unions_are_tagged_by_their_discriminator_or_untagged() {
+    let api = lower_str(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Cat: {{type: object, required: [kind], properties: {{kind: {{type: string}}, purrs: {{type: boolean}}}}}}\n    Dog: {{type: object, required: [kind], properties: {{kind: {{type: string}}, barks: {{type: boolean}}}}}}\n    Pet:\n      oneOf: [{{$ref: '#/components/schemas/Cat'}}, {{$ref: '#/components/schemas/Dog'}}]\n      discriminator:\n        propertyName: kind\n        mapping: {{cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog'}}\n    Either:\n      oneOf: [{{type: string}}, {{type: integer}}]\n"
+    ));
+    let TypeKind::Tagged(pet) = &ty(&api, "Pet").kind else {
+        panic!("Pet: {:?}", ty(&api, "Pet").kind);
+    };
+    assert_eq!(pet.property, "kind");
+    let tags: Vec<(&str, Vec<&str>)> = pet
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.tags.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(tags, [("Cat", vec!["cat"]), ("Dog", vec!["dog"])]);
+    assert!(!pet.other.is_empty());
+
+    let TypeKind::Untagged(either) = &ty(&api, "Either").kind else {
+        panic!("Either: {:?}", ty(&api, "Either").kind);
+    };
+    let tys: Vec<&Ty> = either.iter().map(|v| &v.ty).collect();
+    assert_eq!(tys.len(), 2);
+    assert!(
+        tys.contains(&&Ty::String) && tys.contains(&&Ty::I64),
+        "{tys:?}"
+    );
+}
+
+/// Each tag is a feature; an operation is gated by its tags, a model by the operations that
+/// use it, and a model no operation uses is always compiled.
+#[test]
+fn tags_gate_operations_and_the_models_they_use() {
+    let api = lower_str(&format!(
+        "{HEAD}tags: [{{name: pets}}, {{name: Store Admin}}]\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [pets]\n      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}\n  /orders:\n    get:\n      operationId: listOrders\n      tags: [Store Admin]\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Pet: {{type: object, properties: {{name: {{type: string}}}}}}\n    Unused: {{type: object, properties: {{x: {{type: string}}}}}}\n"
+    ));
+    let features: Vec<(&str, &str)> = api
+        .features
+        .iter()
+        .map(|f| (f.tag.as_str(), f.name.as_str()))
+        .collect();
+    assert_eq!(features, [("pets", "pets"), ("Store Admin", "store-admin")]);
+    assert_eq!(operation(&api, "list_pets").gate, ["pets"]);
+    assert_eq!(operation(&api, "list_orders").gate, ["store-admin"]);
+    assert_eq!(ty(&api, "Pet").gate, ["pets"]);
+    assert!(ty(&api, "Unused").gate.is_empty());
+}
+
+/// 2xx statuses with one body type decode into it; with different ones, into a named enum of
+/// statuses. Documented errors get typed bodies; a `4XX` range stays a range.
+#[test]
+fn statuses_decide_the_success_type_and_the_typed_errors() {
+    let api = lower_str(&format!(
+        "{HEAD}paths:\n  /same:\n    get:\n      operationId: same\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}}}\n        '201': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}}}\n  /different:\n    get:\n      operationId: different\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}}}\n        '202': {{description: later, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Job'}}}}}}}}\n        '404': {{description: no, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Problem'}}}}}}}}\n        4XX: {{description: bad, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Problem'}}}}}}}}\ncomponents:\n  schemas:\n    Pet: {{type: object, properties: {{name: {{type: string}}}}}}\n    Job: {{type: object, properties: {{id: {{type: string}}}}}}\n    Problem: {{type: object, properties: {{title: {{type: string}}}}}}\n"
+    ));
+    assert_eq!(
+        operation(&api, "same").success,
+        Success::Json(Ty::Named("Pet".into()))
+    );
+    let Success::Statuses(name) = &operation(&api, "different").success else {
+        panic!("{:?}", operation(&api, "different").success);
+    };
+    let TypeKind::Statuses(variants) = &ty(&api, name).kind else {
+        panic!("{:?}", ty(&api, name).kind);
+    };
+    let statuses: Vec<StatusMatch> = variants.iter().map(|v| v.status).collect();
+    assert_eq!(statuses, [StatusMatch::Code(200), StatusMatch::Code(202)]);
+
+    let errors = &operation(&api, "different").errors;
+    let matched: Vec<StatusMatch> = errors.iter().map(|e| e.status).collect();
+    assert_eq!(matched, [StatusMatch::Code(404), StatusMatch::Range(4)]);
+    // One error type, one variant of the SDK's error body.
+    assert_eq!(errors[0].body, errors[1].body);
+    assert_eq!(
+        api.error_bodies[errors[0].body].ty,
+        Ty::Named("Problem".into())
+    );
+}
