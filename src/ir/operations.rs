@@ -12,7 +12,7 @@ use super::{
     Param, ParamLocation, ParamStyle, RequestBody, StatusMatch, StatusVariant, Success, Ty,
     TypeKind,
 };
-use crate::diagnostics::{join, Diagnostic};
+use crate::diagnostics::{join, unescape_token, Diagnostic};
 use crate::naming::{Case, Namespace};
 
 /// Names the generated `Client` defines itself; operations get other names.
@@ -248,8 +248,7 @@ impl<'s, 'a> Operations<'s, 'a> {
         match p {
             ReferenceOr::Item(p) => Some(p),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/")?;
-                self.components?.parameters.get(key)?.as_item()
+                component(&self.components?.parameters, "parameters", reference)
             }
         }
     }
@@ -335,9 +334,9 @@ impl<'s, 'a> Operations<'s, 'a> {
     ) -> Result<Vec<RequestBody>, Diagnostic> {
         let body = match body {
             ReferenceOr::Item(b) => b,
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|k| self.components?.request_bodies.get(k)?.as_item())
+            ReferenceOr::Reference { reference } => self
+                .components
+                .and_then(|c| component(&c.request_bodies, "requestBodies", reference))
                 .ok_or_else(|| {
                     Diagnostic::error(
                         pointer,
@@ -525,11 +524,24 @@ impl<'s, 'a> Operations<'s, 'a> {
         match r {
             ReferenceOr::Item(r) => Some(r),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/responses/")?;
-                self.components?.responses.get(key)?.as_item()
+                component(&self.components?.responses, "responses", reference)
             }
         }
     }
+}
+
+/// The component a local `$ref` names in one section of `components` (`#/components/responses/
+/// not~1found` is the response `not/found`: the pointer's escapes undone).
+fn component<'c, T>(
+    section: &'c indexmap::IndexMap<String, ReferenceOr<T>>,
+    name: &str,
+    reference: &str,
+) -> Option<&'c T> {
+    let key = reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(name)?
+        .strip_prefix('/')?;
+    section.get(&unescape_token(key))?.as_item()
 }
 
 /// A parameter's style where it is not its location's default.

@@ -169,3 +169,20 @@ fn statuses_decide_the_success_type_and_the_typed_errors() {
         Ty::Named("Problem".into())
     );
 }
+
+/// A component whose name holds `/` or `~` is referred to with the pointer's escapes
+/// (`~1`, `~0`); parameters, bodies and responses resolve through them like schemas.
+#[test]
+fn references_to_components_undo_the_pointer_escapes() {
+    let api = lower_str(&format!(
+        "{HEAD}paths:\n  /pets:\n    post:\n      operationId: addPet\n      parameters: [{{$ref: '#/components/parameters/per~1page'}}]\n      requestBody: {{$ref: '#/components/requestBodies/new~0pet'}}\n      responses:\n        '200': {{$ref: '#/components/responses/pet~1ok'}}\ncomponents:\n  parameters:\n    per/page: {{name: per_page, in: query, schema: {{type: integer}}}}\n  requestBodies:\n    new~pet: {{required: true, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}}}\n  responses:\n    pet/ok: {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}}}\n  schemas:\n    Pet: {{type: object, properties: {{name: {{type: string}}}}}}\n"
+    ));
+    let op = operation(&api, "add_pet");
+    let params: Vec<&str> = op.params.iter().map(|p| p.wire_name.as_str()).collect();
+    assert_eq!(params, ["per_page"]);
+    assert_eq!(
+        op.body.as_ref().map(|b| &b.ty),
+        Some(&Ty::Named("Pet".into()))
+    );
+    assert_eq!(op.success, Success::Json(Ty::Named("Pet".into())));
+}
