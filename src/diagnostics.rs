@@ -105,6 +105,53 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+/// Where lowering's findings go: one per document, passed along, and closed once with
+/// [`Sink::finish`] (serde_derive's `Ctxt`). A sink dropped without being finished lost its
+/// findings: a bug in sdkgen, which debug builds (the tests) catch.
+#[derive(Debug, Default)]
+pub struct Sink {
+    found: Vec<Diagnostic>,
+    finished: bool,
+}
+
+impl Sink {
+    /// An empty sink.
+    pub fn new() -> Sink {
+        Sink::default()
+    }
+
+    /// Something was loosened at `pointer`; generation goes on.
+    pub fn note(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.found.push(Diagnostic::note(pointer, message));
+    }
+
+    /// A finding made elsewhere.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.found.push(diagnostic);
+    }
+
+    /// Closes the sink: the notes, or every finding when one of them is an error.
+    pub fn finish(mut self) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        self.finished = true;
+        let found = std::mem::take(&mut self.found);
+        if found.iter().any(|d| d.severity == Severity::Error) {
+            Err(found)
+        } else {
+            Ok(found)
+        }
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        debug_assert!(
+            self.finished || std::thread::panicking(),
+            "a diagnostics sink was dropped unfinished, losing {} finding(s)",
+            self.found.len()
+        );
+    }
+}
+
 /// Escapes one reference token for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")

@@ -123,20 +123,11 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         keep_unknown_fields: options.keep_unknown_fields,
         ..ir::Settings::default()
     };
-    let mut lowered =
-        ir::lower(&doc.openapi, doc.json.get("webhooks"), settings).map_err(|diagnostics| {
-            let mut diagnostics = spec::locate_all(&source.text, diagnostics);
-            spec::in_document_order(&mut diagnostics);
-            SpecError {
-                origin: source.origin.name(),
-                diagnostics,
-            }
-        })?;
+    let mut lowered = ir::lower(&doc.openapi, doc.json.get("webhooks"), settings)
+        .map_err(|diagnostics| source.refuse(diagnostics))?;
     if !options.only_tags.is_empty() {
-        ir::select(&mut lowered.api, &options.only_tags).map_err(|message| SpecError {
-            origin: source.origin.name(),
-            diagnostics: vec![Diagnostic::error("/tags", message)],
-        })?;
+        ir::select(&mut lowered.api, &options.only_tags)
+            .map_err(|message| source.refuse(vec![Diagnostic::error("/tags", message)]))?;
     }
     // The document (JSON and parsed, for a fully inlined spec several times the file's size)
     // is not needed past lowering: free it before the tokens and the formatted text exist.
@@ -155,27 +146,17 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
     };
     let tokens = emit::emit(&lowered.api, &emit_options);
     let spec_name = source.origin.file_name();
-    let code = output::format_code(tokens, &spec_name).map_err(|message| SpecError {
-        origin: source.origin.name(),
-        diagnostics: vec![Diagnostic::error("", message)],
-    })?;
+    let code = output::format_code(tokens, &spec_name)
+        .map_err(|message| source.refuse(vec![Diagnostic::error("", message)]))?;
     notes.extend(lowered.notes);
     if options.strict && !notes.is_empty() {
-        let mut diagnostics: Vec<Diagnostic> = spec::locate_all(&source.text, notes)
-            .into_iter()
-            .map(|n| Diagnostic {
-                severity: diagnostics::Severity::Error,
-                ..n
-            })
-            .collect();
-        spec::in_document_order(&mut diagnostics);
-        return Err(SpecError {
-            origin: source.origin.name(),
-            diagnostics,
+        let errors = notes.into_iter().map(|n| Diagnostic {
+            severity: Severity::Error,
+            ..n
         });
+        return Err(source.refuse(errors.collect()));
     }
-    let mut notes = spec::locate_all(&source.text, notes);
-    spec::in_document_order(&mut notes);
+    let notes = source.locate(notes);
     Ok(Generated {
         crate_name,
         spec_name,

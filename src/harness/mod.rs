@@ -41,19 +41,12 @@ pub fn collect(source: &Source, options: &Options) -> Result<Harness, SpecError>
         keep_unknown_fields: options.keep_unknown_fields,
         record_places: true,
     };
-    let lowered =
-        ir::lower(&doc.openapi, doc.json.get("webhooks"), settings).map_err(|diagnostics| {
-            SpecError {
-                origin: source.origin.name(),
-                diagnostics,
-            }
-        })?;
+    let lowered = ir::lower(&doc.openapi, doc.json.get("webhooks"), settings)
+        .map_err(|diagnostics| source.refuse(diagnostics))?;
     let mut api = lowered.api;
     if !options.only_tags.is_empty() {
-        ir::select(&mut api, &options.only_tags).map_err(|message| SpecError {
-            origin: source.origin.name(),
-            diagnostics: vec![crate::Diagnostic::error("/tags", message)],
-        })?;
+        ir::select(&mut api, &options.only_tags)
+            .map_err(|message| source.refuse(vec![crate::Diagnostic::error("/tags", message)]))?;
     }
     let places: HashMap<String, PlaceType> = lowered.places;
     let cases = cases::gather(&doc.json, &places);

@@ -99,7 +99,7 @@ impl<'a> Schemas<'a> {
                         Piece::Object { .. } => None,
                     })
                     .unwrap_or_else(|| pointer.to_string());
-                self.notes.push(Diagnostic::note(
+                self.sink.push(Diagnostic::note(
                     first,
                     "this allOf branch is not an object, so the branches cannot merge into one \
                      struct; the type is serde_json::Value",
@@ -185,7 +185,7 @@ impl<'a> Schemas<'a> {
                     Some(existing) => match self.merge_property(existing, schema) {
                         Some(merged) => merged,
                         None => {
-                            self.notes.push(Diagnostic::note(
+                            self.sink.push(Diagnostic::note(
                                 join(&join(piece_pointer, "properties"), name),
                                 format!(
                                     "allOf branches define property `{name}` in conflicting ways; \

@@ -8,7 +8,7 @@ use super::operations::{auth_schemes, Operations, CLIENT_RESERVED};
 use super::schemas::Schemas;
 use super::{Api, AuthKind, BodyEncoding, Method, Ty, TypeDef, TypeKind};
 use super::{PlaceType, Settings};
-use crate::diagnostics::{join, Diagnostic};
+use crate::diagnostics::{join, Diagnostic, Sink};
 use crate::naming::{Case, Namespace};
 
 /// What lowering made, and the notes on what it loosened.
@@ -32,8 +32,7 @@ pub fn lower(
     let mut schemas = Schemas::new(components.map(|c| &c.schemas).unwrap_or(&empty), settings);
     schemas.lower_components();
 
-    let mut notes = Vec::new();
-    let mut auth = auth_schemes(components, &mut notes);
+    let mut auth = auth_schemes(components, &mut schemas.sink);
     let mut methods = Namespace::with_reserved(CLIENT_RESERVED);
     for scheme in &mut auth {
         if matches!(scheme.kind, AuthKind::ApiKey { .. }) {
@@ -63,12 +62,12 @@ pub fn lower(
                 match target {
                     Some(item) => item,
                     None => {
-                        ops.schemas.notes.push(Diagnostic::note(
+                        ops.schemas.sink.note(
                             join(&join("/paths", path), "$ref"),
                             format!(
                                 "`{reference}` is not a path item sdkgen can find; this path is left out"
                             ),
-                        ));
+                        );
                         continue;
                     }
                 }
@@ -93,13 +92,16 @@ pub fn lower(
     let error_bodies = std::mem::take(&mut ops.error_bodies);
     // Operations are left out one by one; a document that keeps none has no SDK to give.
     if operations.is_empty() && !ops.left_out.is_empty() {
-        return Err(std::mem::take(&mut ops.left_out));
+        // The reasons, not the notes on them: each operation's note says the same.
+        let reasons = std::mem::take(&mut ops.left_out);
+        let _ = schemas.sink.finish();
+        return Err(reasons);
     }
     webhook_payloads(ops.schemas, webhooks);
-    notes.append(&mut schemas.notes);
-    let places = std::mem::take(&mut schemas.places);
+    let mut sink = schemas.sink;
+    let places = schemas.places;
     let mut types: Vec<TypeDef> = schemas.types.into_values().collect();
-    break_alias_cycles(&mut types, &mut notes);
+    break_alias_cycles(&mut types, &mut sink);
     box_recursive_fields(&mut types);
 
     let mut part_types: Vec<String> = operations
@@ -129,6 +131,7 @@ pub fn lower(
     };
     super::features::assign(&mut api);
     super::features::drop_unknown_fields_of_sent_types(&mut api);
+    let notes = sink.finish()?;
     Ok(Lowered { api, notes, places })
 }
 
@@ -141,10 +144,10 @@ fn webhook_payloads(schemas: &mut Schemas, webhooks: Option<&serde_json::Value>)
     for (name, item) in webhooks {
         let pointer = join("/webhooks", name);
         let Ok(item) = serde_json::from_value::<openapiv3::PathItem>(item.clone()) else {
-            schemas.notes.push(Diagnostic::note(
+            schemas.sink.note(
                 pointer,
                 "this webhook is not a path item sdkgen can read; no payload type is made for it",
-            ));
+            );
             continue;
         };
         for (method, op) in item.iter() {
@@ -201,7 +204,7 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
 /// Type aliases that refer back to themselves (`A: {$ref: A}`, `A: {items: {$ref: A}}`), which
 /// Rust rejects. A cycle of bare references constrains nothing: each becomes any JSON value, with
 /// a note. A list or map that contains itself becomes a tuple struct, which Rust allows.
-fn break_alias_cycles(types: &mut [TypeDef], notes: &mut Vec<Diagnostic>) {
+fn break_alias_cycles(types: &mut [TypeDef], sink: &mut Sink) {
     let (_, edges) = type_graph(types, |kind| {
         let mut named = Vec::new();
         if let TypeKind::Alias(ty) = kind {
@@ -223,13 +226,13 @@ fn break_alias_cycles(types: &mut [TypeDef], notes: &mut Vec<Diagnostic>) {
             continue;
         };
         if inline_named(ty).is_some() {
-            notes.push(Diagnostic::note(
+            sink.note(
                 t.pointer.clone(),
                 format!(
                     "`{}` only refers to itself through `$ref`s, which constrains nothing: it is any JSON value",
                     t.name
                 ),
-            ));
+            );
             t.kind = TypeKind::Alias(Ty::Json);
         } else {
             t.kind = TypeKind::Newtype(ty.clone());

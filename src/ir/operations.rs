@@ -12,7 +12,7 @@ use super::{
     Param, ParamLocation, ParamStyle, RequestBody, StatusMatch, StatusVariant, Success, Ty,
     TypeKind,
 };
-use crate::diagnostics::{join, unescape_token, Diagnostic};
+use crate::diagnostics::{join, unescape_token, Diagnostic, Sink};
 use crate::naming::{Case, Namespace};
 
 /// Names the generated `Client` defines itself; operations get other names.
@@ -79,7 +79,7 @@ impl<'s, 'a> Operations<'s, 'a> {
             if matches!(location, ParamLocation::Header | ParamLocation::Cookie)
                 && !is_token(&data.name)
             {
-                self.schemas.notes.push(not_a_token(
+                self.schemas.sink.push(not_a_token(
                     join(&param_pointer, "name"),
                     &data.name,
                     location,
@@ -184,7 +184,7 @@ impl<'s, 'a> Operations<'s, 'a> {
     /// reason; the reasons are kept, to refuse a document none of whose operations is left.
     fn leave_out(&mut self, problems: Vec<Diagnostic>) -> Vec<Operation> {
         for problem in problems {
-            self.schemas.notes.push(Diagnostic::note(
+            self.schemas.sink.push(Diagnostic::note(
                 problem.pointer.clone(),
                 format!("{}; this operation is left out", problem.message),
             ));
@@ -266,7 +266,7 @@ impl<'s, 'a> Operations<'s, 'a> {
             {
                 continue;
             }
-            self.schemas.notes.push(Diagnostic::note(
+            self.schemas.sink.push(Diagnostic::note(
                 pointer,
                 format!(
                     "the path has `{{{name}}}` but the operation declares no path parameter \
@@ -362,7 +362,7 @@ impl<'s, 'a> Operations<'s, 'a> {
             };
             let parts = matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart);
             if parts && !self.schemas.is_struct(&ty) {
-                self.schemas.notes.push(Diagnostic::note(
+                self.schemas.sink.push(Diagnostic::note(
                     at,
                     "a form or multipart body whose schema is not an object with properties has \
                      no fields to name; this media type is left out",
@@ -639,10 +639,7 @@ fn not_a_token(pointer: String, name: &str, location: ParamLocation) -> Diagnost
     )
 }
 
-pub fn auth_schemes(
-    components: Option<&Components>,
-    notes: &mut Vec<Diagnostic>,
-) -> Vec<AuthScheme> {
+pub fn auth_schemes(components: Option<&Components>, sink: &mut Sink) -> Vec<AuthScheme> {
     use openapiv3::{APIKeyLocation, SecurityScheme};
     let empty = IndexMap::new();
     let schemes = components.map(|c| &c.security_schemes).unwrap_or(&empty);
@@ -668,7 +665,7 @@ pub fn auth_schemes(
                     APIKeyLocation::Cookie => ParamLocation::Cookie,
                 };
                 if location != ParamLocation::Query && !is_token(name) {
-                    notes.push(not_a_token(join(&pointer, "name"), name, location));
+                    sink.push(not_a_token(join(&pointer, "name"), name, location));
                     continue;
                 }
                 Some(AuthKind::ApiKey {
@@ -683,10 +680,10 @@ pub fn auth_schemes(
                 kind,
                 setter: String::new(), // named in `lower`, with the client's methods
             }),
-            None => notes.push(Diagnostic::note(
+            None => sink.note(
                 pointer,
                 "this security scheme is not supported; set its header with RequestOptions",
-            )),
+            ),
         }
     }
     out

@@ -13,7 +13,7 @@ use super::{
     Additional, Docs, EnumValue, Field, Gate, IntValue, Presence, Settings, Struct, Tagged,
     TaggedVariant, Ty, TypeDef, TypeKind, Uses, Variant,
 };
-use crate::diagnostics::{join, unescape_token, Diagnostic};
+use crate::diagnostics::{join, unescape_token, Diagnostic, Sink};
 use crate::naming::{Case, Namespace};
 
 pub(super) const COMPONENT_PREFIX: &str = "#/components/schemas/";
@@ -25,7 +25,8 @@ pub struct Schemas<'a> {
     names: HashMap<String, String>,
     namespace: Namespace,
     pub types: BTreeMap<String, TypeDef>,
-    pub notes: Vec<Diagnostic>,
+    /// Where every note of lowering goes (operations reach it through here too).
+    pub sink: Sink,
     pub uses: Uses,
     /// Named types made for inline schemas, by the schema's pointer: a schema reached again
     /// (through an `allOf` that merges it into several structs) is the same type.
@@ -70,7 +71,7 @@ impl<'a> Schemas<'a> {
             names,
             namespace,
             types: BTreeMap::new(),
-            notes: Vec::new(),
+            sink: Sink::new(),
             uses: Uses::default(),
             inline: HashMap::new(),
             inline_shapes: HashMap::new(),
@@ -207,7 +208,7 @@ impl<'a> Schemas<'a> {
                 }
             }
             None if target.is_some() => {
-                self.notes.push(Diagnostic::note(
+                self.sink.push(Diagnostic::note(
                     join(pointer, "$ref"),
                     format!(
                         "`{reference}` points to a schema that does not exist; this one is \
@@ -220,7 +221,7 @@ impl<'a> Schemas<'a> {
                 }
             }
             None => {
-                self.notes.push(Diagnostic::note(
+                self.sink.push(Diagnostic::note(
                     join(pointer, "$ref"),
                     format!(
                         "`{reference}` is not a component schema; generated as serde_json::Value"
@@ -271,7 +272,7 @@ impl<'a> Schemas<'a> {
             };
         }
         if self.depth >= MAX_NESTING {
-            self.notes.push(Diagnostic::note(
+            self.sink.push(Diagnostic::note(
                 pointer,
                 format!(
                     "schemas here nest more than {MAX_NESTING} levels deep through references \
@@ -368,7 +369,7 @@ impl<'a> Schemas<'a> {
                 self.all_of(Some(schema), &any.all_of, hint, pointer)
             }
             SchemaKind::Not { .. } => {
-                self.notes.push(Diagnostic::note(
+                self.sink.push(Diagnostic::note(
                     join(pointer, "not"),
                     "`not` cannot be expressed as a Rust type; generated as serde_json::Value",
                 ));
@@ -572,7 +573,7 @@ impl<'a> Schemas<'a> {
         let mut variants = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             let ReferenceOr::Reference { reference } = branch else {
-                self.notes.push(Diagnostic::note(
+                self.sink.push(Diagnostic::note(
                     format!("{pointer}/{i}"),
                     "a discriminated union's branch is not a reference, so no tag names it; \
                      the union is decoded by shape instead",

@@ -30,6 +30,21 @@ impl Source {
         }
     }
 
+    /// Findings with their line and column in this source, in the document's order.
+    pub fn locate(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut diagnostics = locate_all(&self.text, diagnostics);
+        in_document_order(&mut diagnostics);
+        diagnostics
+    }
+
+    /// The error that refuses this source for `diagnostics`, each located.
+    pub fn refuse(&self, diagnostics: Vec<Diagnostic>) -> SpecError {
+        SpecError {
+            origin: self.origin.name(),
+            diagnostics: self.locate(diagnostics),
+        }
+    }
+
     /// Text from elsewhere, called `name` in messages; `$ref`s to other files are refused.
     pub fn named(name: impl Into<String>, text: impl Into<String>) -> Source {
         Source {
@@ -57,14 +72,7 @@ pub fn read(source: &Source) -> Result<Document, SpecError> {
 
 /// [`read`], also reading referenced files from the `allowed` directories.
 pub fn read_with(source: &Source, allowed: &[std::path::PathBuf]) -> Result<Document, SpecError> {
-    let fail = |diagnostics: Vec<Diagnostic>| {
-        let mut diagnostics = locate_all(&source.text, diagnostics);
-        in_document_order(&mut diagnostics);
-        SpecError {
-            origin: source.origin.name(),
-            diagnostics,
-        }
-    };
+    let fail = |diagnostics: Vec<Diagnostic>| source.refuse(diagnostics);
     let mut json = load::load(&source.text).map_err(fail)?;
     check_root(&json).map_err(fail)?;
     let files = bundle::bundle(&mut json, source.origin.path(), allowed).map_err(fail)?;
