@@ -473,9 +473,14 @@ fn one_tag_only(manifest: &Path) -> Option<String> {
 /// `github.com/api.github.com.json` → `g_github_com_api_github_com_json`.
 fn crate_name(doc: &str) -> String {
     let mut name = String::from("g_");
-    name.extend(doc.chars().map(|c| match c {
-        c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
-        _ => '_',
-    }));
+    for c in doc.chars() {
+        match c {
+            c if c.is_ascii_alphanumeric() => name.push(c.to_ascii_lowercase()),
+            // One underscore for a run of others: `__` is not snake case (clippy's
+            // `non_snake_case` on the crate's name).
+            _ if !name.ends_with('_') => name.push('_'),
+            _ => {}
+        }
+    }
     name
 }

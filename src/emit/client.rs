@@ -469,7 +469,6 @@ fn param_type(p: &Param) -> TokenStream {
         | Ty::I64
         | Ty::U64
         | Ty::I128
-        | Ty::F32
         | Ty::F64
         | Ty::Bool
         | Ty::Uuid

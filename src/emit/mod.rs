@@ -80,7 +80,6 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
         Ty::I64 => quote!(i64),
         Ty::U64 => quote!(u64),
         Ty::I128 => quote!(i128),
-        Ty::F32 => quote!(f32),
         Ty::F64 => quote!(f64),
         Ty::Bool => quote!(bool),
         Ty::Uuid => quote!(::uuid::Uuid),

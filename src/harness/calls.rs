@@ -240,7 +240,6 @@ fn pass(ty: &Ty, local: &proc_macro2::Ident) -> TokenStream {
         | Ty::I64
         | Ty::U64
         | Ty::I128
-        | Ty::F32
         | Ty::F64
         | Ty::Bool
         | Ty::Uuid
@@ -256,7 +255,7 @@ fn placeholder(ty: &Ty, types: &HashMap<&str, &TypeDef>, depth: usize) -> Result
     Ok(match ty {
         Ty::String => "\"octocat\"".into(),
         Ty::I32 | Ty::I64 | Ty::U64 | Ty::I128 => "1".into(),
-        Ty::F32 | Ty::F64 => "1.0".into(),
+        Ty::F64 => "1.0".into(),
         Ty::Bool => "true".into(),
         Ty::Uuid => "\"00000000-0000-0000-0000-000000000001\"".into(),
         Ty::DateTime => "\"2020-01-01T00:00:00Z\"".into(),

@@ -71,7 +71,7 @@ pub enum Ty {
     U64,
     /// An integer whose bounds pass both `i64` and `u64`.
     I128,
-    F32,
+    /// Any number, `format: float` included.
     F64,
     Bool,
     Uuid,

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use super::{
@@ -340,10 +340,9 @@ impl<'a> Schemas<'a> {
                 VariantOrUnknownOrEmpty::Unknown(f) if f == "int128" => Ty::I128,
                 _ => Ty::I64,
             }),
-            SchemaKind::Type(Type::Number(n)) => TypeKind::Alias(match n.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::F32,
-                _ => Ty::F64,
-            }),
+            // `format: float` too: JSON carries doubles, and an `f32` would round what the
+            // server sends (a coordinate's last digits) and send the rounded value back.
+            SchemaKind::Type(Type::Number(_)) => TypeKind::Alias(Ty::F64),
             SchemaKind::Type(Type::Boolean(_)) => TypeKind::Alias(Ty::Bool),
             SchemaKind::Type(Type::Array(a)) => {
                 TypeKind::Alias(self.array(a.items.as_ref(), hint, pointer))
@@ -753,7 +752,7 @@ pub fn variant_name(ty: &Ty) -> String {
     match ty {
         Ty::String => "String".into(),
         Ty::I32 | Ty::I64 | Ty::U64 | Ty::I128 => "Integer".into(),
-        Ty::F32 | Ty::F64 => "Number".into(),
+        Ty::F64 => "Number".into(),
         Ty::Bool => "Boolean".into(),
         Ty::Uuid => "Uuid".into(),
         Ty::DateTime => "DateTime".into(),
@@ -772,7 +771,7 @@ pub fn variant_name(ty: &Ty) -> String {
 fn specificity(ty: &Ty) -> u8 {
     match ty {
         Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::I128 | Ty::Uuid | Ty::DateTime | Ty::Date => 0,
-        Ty::F32 | Ty::F64 => 1,
+        Ty::F64 => 1,
         Ty::Named(_) | Ty::Vec(_) | Ty::Nullable(_) => 2,
         Ty::String | Ty::Binary => 3,
         Ty::Map(_) => 4,
