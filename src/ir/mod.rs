@@ -2,6 +2,7 @@
 //! `openapiv3`, with every Rust name already claimed, so emission makes no decisions.
 
 mod compose;
+mod cycles;
 mod features;
 mod lower;
 mod operations;

@@ -148,8 +148,7 @@ impl<'s, 'a> Operations<'s, 'a> {
             return self.leave_out(problems);
         }
         // An operation's servers override its path's, which override the document's.
-        let server = super::lower::server_url(&op.servers)
-            .or_else(|| super::lower::server_url(&item.servers));
+        let server = server_url(&op.servers).or_else(|| server_url(&item.servers));
         let mut out = Vec::with_capacity(bodies.len());
         for (i, body) in bodies.into_iter().enumerate() {
             let name = match &body {
@@ -528,6 +527,16 @@ impl<'s, 'a> Operations<'s, 'a> {
             }
         }
     }
+}
+
+/// The first of `servers`, with each `{variable}` set to its default.
+pub(super) fn server_url(servers: &[openapiv3::Server]) -> Option<String> {
+    let server = servers.first()?;
+    let mut url = server.url.clone();
+    for (name, var) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &var.default);
+    }
+    Some(url.trim_end_matches('/').to_string())
 }
 
 /// The component a local `$ref` names in one section of `components` (`#/components/responses/
