@@ -123,7 +123,7 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         keep_unknown_fields: options.keep_unknown_fields,
         ..ir::Settings::default()
     };
-    let mut lowered = ir::lower(&doc.openapi, doc.json.get("webhooks"), settings)
+    let mut lowered = ir::lower(&doc.openapi, &doc.webhooks, settings)
         .map_err(|diagnostics| source.refuse(diagnostics))?;
     if !options.only_tags.is_empty() {
         ir::select(&mut lowered.api, &options.only_tags)

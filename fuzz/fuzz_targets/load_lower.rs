@@ -9,6 +9,6 @@ fuzz_target!(|data: &[u8]| {
     };
     let source = sdkgen::Source::named("fuzz.yaml", text);
     if let Ok(doc) = sdkgen::spec::read(&source) {
-        let _ = sdkgen::ir::lower(&doc.openapi, doc.json.get("webhooks"), sdkgen::ir::Settings::default());
+        let _ = sdkgen::ir::lower(&doc.openapi, &doc.webhooks, sdkgen::ir::Settings::default());
     }
 });

@@ -41,7 +41,7 @@ pub fn collect(source: &Source, options: &Options) -> Result<Harness, SpecError>
         keep_unknown_fields: options.keep_unknown_fields,
         record_places: true,
     };
-    let lowered = ir::lower(&doc.openapi, doc.json.get("webhooks"), settings)
+    let lowered = ir::lower(&doc.openapi, &doc.webhooks, settings)
         .map_err(|diagnostics| source.refuse(diagnostics))?;
     let mut api = lowered.api;
     if !options.only_tags.is_empty() {

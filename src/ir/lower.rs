@@ -11,6 +11,7 @@ use super::{Api, AuthKind, BodyEncoding, Method, Ty, TypeDef};
 use super::{PlaceType, Settings};
 use crate::diagnostics::{join, Diagnostic};
 use crate::naming::{Case, Namespace};
+use crate::spec::Webhooks;
 
 /// What lowering made, and the notes on what it loosened.
 pub struct Lowered {
@@ -26,7 +27,7 @@ pub struct Lowered {
 /// other schema.
 pub fn lower(
     doc: &OpenAPI,
-    webhooks: Option<&serde_json::Value>,
+    webhooks: &Webhooks,
     settings: Settings,
 ) -> Result<Lowered, Vec<Diagnostic>> {
     let empty = indexmap::IndexMap::new();
@@ -139,19 +140,9 @@ pub fn lower(
 
 /// The request body of each webhook is a payload the API sends to the user's server: a model
 /// the user decodes. Inline payloads are named `<Webhook>Payload`.
-fn webhook_payloads(schemas: &mut Schemas, webhooks: Option<&serde_json::Value>) {
-    let Some(serde_json::Value::Object(webhooks)) = webhooks else {
-        return;
-    };
+fn webhook_payloads(schemas: &mut Schemas, webhooks: &Webhooks) {
     for (name, item) in webhooks {
         let pointer = join("/webhooks", name);
-        let Ok(item) = serde_json::from_value::<openapiv3::PathItem>(item.clone()) else {
-            schemas.sink.note(
-                pointer,
-                "this webhook is not a path item sdkgen can read; no payload type is made for it",
-            );
-            continue;
-        };
         for (method, op) in item.iter() {
             let Some(ReferenceOr::Item(body)) = &op.request_body else {
                 continue;

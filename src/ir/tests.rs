@@ -7,7 +7,7 @@ use super::*;
 fn lower_str(yaml: &str) -> Api {
     let source = crate::Source::named("test.yaml", yaml);
     let doc = crate::spec::read(&source).unwrap_or_else(|e| panic!("{e}"));
-    lower(&doc.openapi, doc.json.get("webhooks"), Settings::default())
+    lower(&doc.openapi, &doc.webhooks, Settings::default())
         .unwrap_or_else(|e| panic!("{e:?}"))
         .api
 }

@@ -7,6 +7,7 @@ mod origin;
 mod places;
 mod refs;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, SpecError};
@@ -62,6 +63,29 @@ pub struct Document {
     pub report: normalize::Report,
     /// Other files the document refers to, which were read into it.
     pub files: Vec<std::path::PathBuf>,
+    /// The 3.1 `webhooks`, which `openapiv3` does not model, read as path items.
+    pub webhooks: Webhooks,
+}
+
+/// Webhooks by name, each a path item whose request bodies are what the API sends.
+pub type Webhooks = Vec<(String, openapiv3::PathItem)>;
+
+/// The document's `webhooks` that read as path items; a note for each that does not.
+pub fn webhooks(json: &Value, notes: &mut Vec<Diagnostic>) -> Webhooks {
+    let Some(Value::Object(webhooks)) = json.get("webhooks") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, item) in webhooks {
+        match openapiv3::PathItem::deserialize(item) {
+            Ok(item) => out.push((name.clone(), item)),
+            Err(_) => notes.push(Diagnostic::note(
+                crate::diagnostics::join("/webhooks", name),
+                "this webhook is not a path item sdkgen can read; no payload type is made for it",
+            )),
+        }
+    }
+    out
 }
 
 /// Loads, normalises and parses a document, reporting every problem with its position.
@@ -88,11 +112,13 @@ pub fn read_with(source: &Source, allowed: &[std::path::PathBuf]) -> Result<Docu
         },
     };
     report.notes.extend(loosened);
+    let webhooks = webhooks(&json, &mut report.notes);
     Ok(Document {
         openapi,
         json,
         report,
         files,
+        webhooks,
     })
 }
 
