@@ -232,14 +232,11 @@ fn operation(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
     let (ok_ty, success_arms) = match &op.success {
         Success::Statuses(enum_name) => {
             let enum_ident = format_ident!("{}", enum_name);
-            let variants = match api
-                .types
-                .iter()
-                .find(|t| &t.name == enum_name)
-                .map(|t| &t.kind)
-            {
+            // Lowering makes the enum with the operation: a method without arms would
+            // compile and answer every status with an error, so a missing one is sdkgen's bug.
+            let variants = match api.type_named(enum_name).map(|t| &t.kind) {
                 Some(TypeKind::Statuses(variants)) => variants.as_slice(),
-                _ => &[],
+                other => panic!("`{enum_name}` is not a statuses enum in the IR: {other:?}"),
             };
             // Exact codes before ranges, as in the error arms.
             let mut sorted: Vec<_> = variants.iter().collect();

@@ -56,6 +56,13 @@ pub struct Api {
     pub features: Vec<TagFeature>,
 }
 
+impl Api {
+    /// The named type `name`.
+    pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Uses {
     pub uuid: bool,
