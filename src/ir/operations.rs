@@ -63,60 +63,11 @@ impl<'s, 'a> Operations<'s, 'a> {
 
         let mut params_ns = Namespace::with_reserved(OPERATION_LOCALS);
         let mut auth: Vec<Vec<usize>> = self.security_requirements(op);
-        let mut params = Vec::new();
         // Why the operation cannot be called as written: all of them are gathered, then it is
         // left out.
         let mut problems = Vec::new();
         let merged = self.merged_params(path_params, op, &pointer, &mut problems);
-        for (param, param_pointer) in merged {
-            let data = param.parameter_data_ref();
-            let location = match param {
-                Parameter::Path { .. } => ParamLocation::Path,
-                Parameter::Query { .. } => ParamLocation::Query,
-                Parameter::Header { .. } => ParamLocation::Header,
-                Parameter::Cookie { .. } => ParamLocation::Cookie,
-            };
-            if matches!(location, ParamLocation::Header | ParamLocation::Cookie)
-                && !is_token(&data.name)
-            {
-                self.schemas.sink.push(not_a_token(
-                    join(&param_pointer, "name"),
-                    &data.name,
-                    location,
-                ));
-                continue;
-            }
-            // A header the spec also declares as a security scheme (`Authorization` beside an
-            // HTTP bearer scheme) is the credential, given once to the client.
-            if let Some(scheme) = self.scheme_for_param(location, &data.name) {
-                if !auth.iter().any(|alternative| alternative.contains(&scheme)) {
-                    auth.push(vec![scheme]);
-                }
-                continue;
-            }
-            let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    let hint = format!("{hint} {}", data.name);
-                    let lowered =
-                        self.schemas
-                            .lower(schema, &hint, &join(&param_pointer, "schema"));
-                    lowered.ty
-                }
-                ParameterSchemaOrContent::Content(_) => Ty::String,
-            };
-            params.push(Param {
-                style: param_style(param),
-                name: String::new(),
-                wire_name: data.name.clone(),
-                location,
-                ty,
-                required: data.required || location == ParamLocation::Path,
-                docs: Docs {
-                    summary: None,
-                    description: data.description.clone(),
-                },
-            });
-        }
+        let mut params = self.params(merged, &hint, &mut auth);
         self.undeclared_path_params(path, &mut params, &pointer);
         // Path parameters first, in template order, then the rest in spec order.
         params.sort_by_key(|p| match p.location {
@@ -176,6 +127,68 @@ impl<'s, 'a> Operations<'s, 'a> {
             });
         }
         out
+    }
+
+    /// The operation's parameters as the client method takes them (names claimed later, in
+    /// order). A header or cookie whose name cannot be sent is left out with a note; one the
+    /// spec also declares as a security scheme becomes that scheme's requirement.
+    fn params(
+        &mut self,
+        merged: Vec<(&Parameter, String)>,
+        hint: &str,
+        auth: &mut Vec<Vec<usize>>,
+    ) -> Vec<Param> {
+        let mut params = Vec::new();
+        for (param, param_pointer) in merged {
+            let data = param.parameter_data_ref();
+            let location = match param {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => ParamLocation::Cookie,
+            };
+            if matches!(location, ParamLocation::Header | ParamLocation::Cookie)
+                && !is_token(&data.name)
+            {
+                self.schemas.sink.push(not_a_token(
+                    join(&param_pointer, "name"),
+                    &data.name,
+                    location,
+                ));
+                continue;
+            }
+            // A header the spec also declares as a security scheme (`Authorization` beside an
+            // HTTP bearer scheme) is the credential, given once to the client.
+            if let Some(scheme) = self.scheme_for_param(location, &data.name) {
+                if !auth.iter().any(|alternative| alternative.contains(&scheme)) {
+                    auth.push(vec![scheme]);
+                }
+                continue;
+            }
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let hint = format!("{hint} {}", data.name);
+                    let lowered =
+                        self.schemas
+                            .lower(schema, &hint, &join(&param_pointer, "schema"));
+                    lowered.ty
+                }
+                ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            params.push(Param {
+                style: param_style(param),
+                name: String::new(),
+                wire_name: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                docs: Docs {
+                    summary: None,
+                    description: data.description.clone(),
+                },
+            });
+        }
+        params
     }
 
     /// An operation that cannot be called as the spec describes it (a reference to a
