@@ -39,7 +39,8 @@ pub struct Case {
     pub id: String,
     pub kind: Kind,
     pub value: Value,
-    /// The pointer of the schema it is an instance of.
+    /// The pointer of the schema it is an instance of, where it is in the document: through
+    /// the `$ref`s on the way (a parameter or response that refers to `components`).
     pub schema: String,
     /// The type the SDK reads at that schema's place; `None` where it reads none (a media type
     /// other than the one the operation decodes, a schema `allOf` merged into another).
@@ -171,14 +172,37 @@ impl<'d> Gatherer<'d> {
         }
     }
 
+    /// A case whose schema is at `schema` as the operation sees it: where lowering recorded
+    /// its type, which may lie past a `$ref` (`/paths/~1x/get/parameters/0/schema` for a
+    /// parameter that refers to `components/parameters`).
     fn push(&mut self, id: String, kind: Kind, value: Value, schema: &str) {
         self.cases.push(Case {
             id,
             kind,
             value,
-            schema: schema.to_string(),
+            schema: self
+                .through_refs(schema)
+                .unwrap_or_else(|| schema.to_string()),
             ty: self.places.get(schema).cloned(),
         });
+    }
+
+    /// The pointer as it is in the document: each `$ref` met on the way down replaced by its
+    /// target (the last value itself is not followed: a schema may be a `$ref`).
+    fn through_refs(&self, pointer: &str) -> Option<String> {
+        let mut at = String::new();
+        for token in pointer.split('/').skip(1) {
+            for _ in 0..16 {
+                let value = self.doc.pointer(&at)?;
+                let Some(target) = value.get("$ref").and_then(Value::as_str) else {
+                    break;
+                };
+                at = target.strip_prefix('#')?.to_string();
+            }
+            at.push('/');
+            at.push_str(token);
+        }
+        self.doc.pointer(&at).map(|_| at)
     }
 
     /// Follows local `$ref`s (a chain of at most a few) to what they point to.
