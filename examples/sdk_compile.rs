@@ -48,23 +48,7 @@ fn main() {
         (&format!("one tag: {one_tag}")[..], &one[..]),
         ("no tag", &["--no-default-features"][..]),
     ] {
-        run(Command::new(env!("CARGO"))
-            .args(["clean", "--quiet", "-p", "sdk"])
-            .current_dir(&krate)
-            .env("CARGO_TARGET_DIR", &target));
-        let out = Command::new(std::env::current_exe().expect("self"))
-            .arg("--measure")
-            .arg(&krate)
-            .arg(&target)
-            .args(features)
-            .output()
-            .expect("measure");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let figures = String::from_utf8_lossy(&out.stdout);
+        let figures = clean_build(&krate, &target, features);
         println!("| {label} | {} |", figures.trim().replace(' ', " | "));
     }
 
@@ -116,8 +100,9 @@ fn generate_crate(root: &Path, spec: &Path, krate: &Path, flags: &[&str]) {
     std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).expect("lock");
 }
 
-/// One clean build of the crate at `krate` in a fresh child: seconds and rustc's peak MiB.
-fn timed_build(krate: &Path, target: &Path) -> (f64, u64) {
+/// One clean build of the crate at `krate`, measured in a fresh child: what it prints,
+/// seconds and rustc's peak MiB.
+fn clean_build(krate: &Path, target: &Path, features: &[&str]) -> String {
     run(Command::new(env!("CARGO"))
         .args(["clean", "--quiet", "-p", "sdk"])
         .current_dir(krate)
@@ -126,6 +111,7 @@ fn timed_build(krate: &Path, target: &Path) -> (f64, u64) {
         .arg("--measure")
         .arg(krate)
         .arg(target)
+        .args(features)
         .output()
         .expect("measure");
     assert!(
@@ -133,7 +119,12 @@ fn timed_build(krate: &Path, target: &Path) -> (f64, u64) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// One clean build of the crate at `krate` in a fresh child: seconds and rustc's peak MiB.
+fn timed_build(krate: &Path, target: &Path) -> (f64, u64) {
+    let text = clean_build(krate, target, &[]);
     let mut figures = text.split_whitespace();
     let seconds = figures
         .next()

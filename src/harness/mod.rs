@@ -32,6 +32,8 @@ pub struct Harness {
     /// spelled as a `null` type, `readOnly`/`writeOnly` properties not required), for a
     /// validator to resolve each case's `schema` pointer in.
     pub document: Value,
+    /// Each of `api.types` by name, for the lookups of [`Harness::decodable`] (once per case).
+    types_by_name: HashMap<String, usize>,
 }
 
 /// Reads the document as [`crate::generate`] does and gathers its examples.
@@ -50,8 +52,15 @@ pub fn collect(source: &Source, options: &Options) -> Result<Harness, SpecError>
     }
     let places: HashMap<String, PlaceType> = lowered.places;
     let cases = cases::gather(&doc.json, &places);
+    let types_by_name = api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
     Ok(Harness {
         cases,
+        types_by_name,
         api,
         document: schema::json_schema_view(doc.json),
     })

@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::{Case, Harness};
 use crate::emit::{ty_tokens, Scope};
-use crate::ir::{PlaceType, Ty, TypeDef};
+use crate::ir::{PlaceType, Ty};
 use crate::output::File;
 
 const CHECK: &str = include_str!("../../templates/harness.rs");
@@ -21,12 +21,7 @@ impl Harness {
         let Some(place) = &case.ty else {
             return false;
         };
-        let types: HashMap<&str, &TypeDef> = self
-            .api
-            .types
-            .iter()
-            .map(|t| (t.name.as_str(), t))
-            .collect();
+        let types = &self.types_by_name;
         let mut stack = vec![&place.ty];
         while let Some(ty) = stack.pop() {
             match ty {
@@ -34,7 +29,8 @@ impl Harness {
                 Ty::Vec(inner) | Ty::Map(inner) | Ty::Nullable(inner) => stack.push(inner),
                 Ty::Named(name) => match types.get(name.as_str()) {
                     None => return false,
-                    Some(t) => {
+                    Some(&i) => {
+                        let t = &self.api.types[i];
                         let on = t.gate.is_empty()
                             || features.is_none_or(|f| t.gate.iter().any(|g| f.contains(g)));
                         if !on {
