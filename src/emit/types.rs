@@ -3,12 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use std::collections::HashMap;
-
 use super::{doc_attrs, gate_attr, ty_tokens, unions, EmitOptions, Scope};
 use crate::ir::{
-    Api, EnumValue, Field, Gate, IntValue, Presence, StatusMatch, StatusVariant, Struct, Success,
-    Ty, TypeDef, TypeKind,
+    Api, EnumValue, Field, IntValue, Presence, StatusMatch, StatusVariant, Struct, Success, Ty,
+    TypeDef, TypeKind,
 };
 
 pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
@@ -17,31 +15,13 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
         .iter()
         .filter_map(|d| d.parse().ok())
         .collect();
-    let kinds: HashMap<&str, &TypeKind> = api
-        .types
-        .iter()
-        .map(|t| (t.name.as_str(), &t.kind))
-        .collect();
-    let items = api
-        .types
-        .iter()
-        .map(|t| emit_type(t, &kinds, &extra, options));
-    let gates: HashMap<&str, &Gate> = api
-        .types
-        .iter()
-        .map(|t| (t.name.as_str(), &t.gate))
-        .collect();
+    let items = api.types.iter().map(|t| emit_type(t, api, &extra, options));
     let parts = api
         .part_types
         .iter()
-        .filter_map(|name| match kinds.get(name.as_str()) {
-            Some(TypeKind::Struct(s)) => {
-                let cfg = gates
-                    .get(name.as_str())
-                    .map(|g| gate_attr(g, options))
-                    .unwrap_or_default();
-                Some(emit_parts(name, s, &cfg))
-            }
+        .filter_map(|name| api.type_named(name))
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(emit_parts(&t.name, s, &gate_attr(&t.gate, options))),
             _ => None,
         });
     let allows = super::generated_allows();
@@ -55,12 +35,7 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn emit_type(
-    t: &TypeDef,
-    kinds: &HashMap<&str, &TypeKind>,
-    extra: &[TokenStream],
-    options: &EmitOptions,
-) -> TokenStream {
+fn emit_type(t: &TypeDef, api: &Api, extra: &[TokenStream], options: &EmitOptions) -> TokenStream {
     let name = format_ident!("{}", t.name);
     let docs = doc_attrs(&t.docs, &[]);
     let cfg = gate_attr(&t.gate, options);
@@ -70,7 +45,7 @@ fn emit_type(
         TypeKind::StringEnum(values) => emit_string_enum(&name, docs, cfg, values, extra),
         TypeKind::IntEnum(values) => emit_int_enum(&name, docs, cfg, values, extra),
         TypeKind::Untagged(variants) => {
-            let known = unions::known_keys(variants, kinds);
+            let known = unions::known_keys(variants, api);
             unions::emit_untagged(&name, docs, cfg, variants, &known, extra)
         }
         TypeKind::Tagged(tagged) => unions::emit_tagged(&name, docs, cfg, tagged, extra),

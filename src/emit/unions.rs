@@ -6,13 +6,11 @@
 //! optional accepts any object): those unions decode through the runtime's `untagged_order`,
 //! which tries first the variant that knows the most of the object's keys.
 
-use std::collections::HashMap;
-
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{ty_tokens, Scope};
-use crate::ir::{Tagged, Ty, TypeKind, Variant};
+use crate::ir::{Api, Tagged, Ty, TypeKind, Variant};
 
 pub fn emit_tagged(
     name: &Ident,
@@ -84,14 +82,11 @@ pub fn emit_tagged(
 
 /// The wire names a variant's struct knows, for each variant; `None` for variants that are
 /// not structs with a fixed set of properties.
-pub fn known_keys(
-    variants: &[Variant],
-    types: &HashMap<&str, &TypeKind>,
-) -> Vec<Option<Vec<String>>> {
+pub fn known_keys(variants: &[Variant], api: &Api) -> Vec<Option<Vec<String>>> {
     variants
         .iter()
         .map(|v| match &v.ty {
-            Ty::Named(n) => match types.get(n.as_str()) {
+            Ty::Named(n) => match api.type_named(n).map(|t| &t.kind) {
                 Some(TypeKind::Struct(s)) if !s.additional.as_ref().is_some_and(|a| a.declared) => {
                     Some(s.fields.iter().map(|f| f.wire_name.clone()).collect())
                 }

@@ -177,8 +177,11 @@ pub fn select(api: &mut Api, wanted: &[String]) -> Result<(), String> {
             e.body = renumber[e.body].expect("an error body of a kept operation is kept");
         }
     }
-    let names: BTreeSet<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
-    api.part_types.retain(|n| names.contains(n.as_str()));
+    let kept: Vec<String> = (api.part_types.iter())
+        .filter(|n| api.type_named(n).is_some())
+        .cloned()
+        .collect();
+    api.part_types = kept;
     api.features.retain(|f| chosen.contains(&f.name));
     Ok(())
 }

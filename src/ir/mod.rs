@@ -57,9 +57,14 @@ pub struct Api {
 }
 
 impl Api {
-    /// The named type `name`.
+    /// The named type `name`. `types` is sorted by name (lowering keeps them in a
+    /// `BTreeMap`), so this is the one lookup every stage uses instead of a map of its own.
     pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
+        debug_assert!(self.types.windows(2).all(|w| w[0].name < w[1].name));
+        self.types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.types[i])
     }
 }
 

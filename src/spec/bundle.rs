@@ -108,49 +108,12 @@ struct Bundler {
 
 impl Bundler {
     fn resolve(&mut self, doc: &mut Value, reference: Reference, pending: &mut Vec<Reference>) {
+        let ref_at = join(&reference.at, "$ref");
         let Reference { at, target, file } = reference;
-        let ref_at = join(&at, "$ref");
-        if target.contains("://") {
-            self.problems.push(Diagnostic::error(
-                ref_at,
-                format!("`{target}` is a URL, and sdkgen never fetches one: download the file and refer to it by a relative path"),
-            ));
-            return;
-        }
-        let (path_part, fragment) = target.split_once('#').unwrap_or((&target, ""));
-        let base = file.as_deref().unwrap_or(&self.root_file);
-        let path = if path_part.is_empty() {
-            base.to_path_buf()
-        } else {
-            match base
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join(path_part)
-                .canonicalize()
-            {
-                Ok(path) => path,
-                Err(e) => {
-                    self.problems.push(Diagnostic::error(
-                        ref_at,
-                        format!(
-                            "cannot read `{path_part}` (relative to `{}`): {e}",
-                            name(base)
-                        ),
-                    ));
-                    return;
-                }
-            }
+        let (path, fragment) = match self.locate(&target, file.as_deref()) {
+            Ok(found) => found,
+            Err(message) => return self.problems.push(Diagnostic::error(ref_at, message)),
         };
-        if !self.allowed.iter().any(|dir| path.starts_with(dir)) {
-            self.problems.push(Diagnostic::error(
-                ref_at,
-                format!(
-                    "`{path_part}` is outside the spec's directory; sdkgen reads files there only when you allow their directory (`--allow-dir`)"
-                ),
-            ));
-            return;
-        }
-        let fragment = fragment.to_string();
         if path == self.root_file {
             // Back into the root document: a local reference.
             super::refs::set_ref(doc, &at, format!("#{fragment}"));
@@ -158,63 +121,93 @@ impl Bundler {
         }
         let target_value = match self.part(&path, &fragment) {
             Ok(value) => value,
-            Err(message) => {
-                self.problems.push(Diagnostic::error(ref_at, message));
-                return;
-            }
+            Err(message) => return self.problems.push(Diagnostic::error(ref_at, message)),
         };
         if is_schema_place(&at) {
-            let key = (path.clone(), fragment.clone());
-            let component = at
-                .strip_prefix("/components/schemas/")
-                .filter(|name| !name.contains('/'));
-            let name = match (self.hoisted.get(&key), component) {
-                (Some(name), _) => name.clone(),
-                // `components/schemas/Pet: {$ref: pet.yaml}`: the schema takes Pet's place.
-                (None, Some(escaped)) => {
-                    let name = unescape_token(escaped);
-                    self.hoisted.insert(key, name.clone());
-                    if let Some(slot) = doc.pointer_mut(&at) {
-                        *slot = target_value;
-                        collect(slot, &at, Some(&path), pending);
-                    }
-                    return;
-                }
-                (None, None) => {
-                    let name = free_name(doc, &path, &fragment);
-                    self.hoisted.insert(key, name.clone());
-                    let place = join("/components/schemas", &name);
-                    super::refs::insert_component(doc, "schemas", &name, target_value);
-                    collect(
-                        doc.pointer_mut(&place).expect("inserted"),
-                        &place,
-                        Some(&path),
-                        pending,
-                    );
-                    name
-                }
-            };
-            super::refs::set_ref(
-                doc,
-                &at,
-                format!("#/components/schemas/{}", escape_token(&name)),
-            );
+            self.hoist(doc, &at, path, fragment, target_value, pending);
+            return;
+        }
+        self.copies += 1;
+        if self.copies > MAX_COPIES {
+            if self.copies == MAX_COPIES + 1 {
+                self.problems.push(Diagnostic::error(
+                    ref_at,
+                    format!("`{target}` leads to a cycle of references between files"),
+                ));
+            }
+            return;
+        }
+        if let Some(slot) = doc.pointer_mut(&at) {
+            *slot = target_value;
+            collect(slot, &at, Some(&path), pending);
+        }
+    }
+
+    /// The file and fragment `target` names, read relative to `file` (the root when `None`),
+    /// or why sdkgen will not read it.
+    fn locate(&self, target: &str, file: Option<&Path>) -> Result<(PathBuf, String), String> {
+        if target.contains("://") {
+            return Err(format!("`{target}` is a URL, and sdkgen never fetches one: download the file and refer to it by a relative path"));
+        }
+        let (path_part, fragment) = target.split_once('#').unwrap_or((target, ""));
+        let base = file.unwrap_or(&self.root_file);
+        let path = if path_part.is_empty() {
+            base.to_path_buf()
         } else {
-            self.copies += 1;
-            if self.copies > MAX_COPIES {
-                if self.copies == MAX_COPIES + 1 {
-                    self.problems.push(Diagnostic::error(
-                        ref_at,
-                        format!("`{target}` leads to a cycle of references between files"),
-                    ));
+            let relative = base.parent().unwrap_or(Path::new(".")).join(path_part);
+            relative.canonicalize().map_err(|e| {
+                format!(
+                    "cannot read `{path_part}` (relative to `{}`): {e}",
+                    name(base)
+                )
+            })?
+        };
+        if !self.allowed.iter().any(|dir| path.starts_with(dir)) {
+            return Err(format!(
+                "`{path_part}` is outside the spec's directory; sdkgen reads files there only when you allow their directory (`--allow-dir`)"
+            ));
+        }
+        Ok((path, fragment.to_string()))
+    }
+
+    /// A schema from another file becomes a component (once per file and fragment), and the
+    /// reference at `at` points to it.
+    fn hoist(
+        &mut self,
+        doc: &mut Value,
+        at: &str,
+        path: PathBuf,
+        fragment: String,
+        target_value: Value,
+        pending: &mut Vec<Reference>,
+    ) {
+        let component = at
+            .strip_prefix("/components/schemas/")
+            .filter(|name| !name.contains('/'));
+        let key = (path.clone(), fragment.clone());
+        let name = match (self.hoisted.get(&key), component) {
+            (Some(name), _) => name.clone(),
+            // `components/schemas/Pet: {$ref: pet.yaml}`: the schema takes Pet's place.
+            (None, Some(escaped)) => {
+                self.hoisted.insert(key, unescape_token(escaped));
+                if let Some(slot) = doc.pointer_mut(at) {
+                    *slot = target_value;
+                    collect(slot, at, Some(&path), pending);
                 }
                 return;
             }
-            if let Some(slot) = doc.pointer_mut(&at) {
-                *slot = target_value;
-                collect(slot, &at, Some(&path), pending);
+            (None, None) => {
+                let name = free_name(doc, &path, &fragment);
+                self.hoisted.insert(key, name.clone());
+                let place = join("/components/schemas", &name);
+                super::refs::insert_component(doc, "schemas", &name, target_value);
+                let slot = doc.pointer_mut(&place).expect("inserted");
+                collect(slot, &place, Some(&path), pending);
+                name
             }
-        }
+        };
+        let reference = format!("#/components/schemas/{}", escape_token(&name));
+        super::refs::set_ref(doc, at, reference);
     }
 
     /// The value at `fragment` in the file at `path`, read once.
