@@ -91,8 +91,10 @@ pub struct Generated {
     pub spec_name: String,
     /// The lowered document the code was emitted from.
     pub api: ir::Api,
-    /// The whole SDK as one Rust file: a crate's `lib.rs`, or a file to `include!`.
+    /// The whole SDK as one Rust file, to `include!` (a build script's output).
     pub code: String,
+    /// The SDK's code in parts, for the files of a crate of its own.
+    pub parts: output::Code,
     /// What was loosened or left out, each with its place in the spec.
     pub notes: Vec<Diagnostic>,
     /// Other files the spec refers to (`$ref: schemas/pet.yaml`), which it was generated from
@@ -106,9 +108,10 @@ impl Generated {
         output::dependencies(&self.api)
     }
 
-    /// The files of a standalone crate: `Cargo.toml`, `README.md`, `src/lib.rs`.
+    /// The files of a standalone crate: `Cargo.toml`, `README.md`, and in `src/` the root
+    /// `lib.rs`, `client.rs`, `types.rs` and `runtime.rs`.
     pub fn crate_files(&self) -> Vec<output::File> {
-        output::crate_files(&self.api, &self.crate_name, &self.spec_name, &self.code)
+        output::crate_files(&self.api, &self.crate_name, &self.spec_name, &self.parts)
     }
 }
 
@@ -143,11 +146,13 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         ),
         extra_derives: options.extra_derives.clone(),
         tag_features: options.tag_features,
+        example_crate: options.tag_features.then(|| crate_name.clone()),
     };
     let tokens = emit::emit(&lowered.api, &emit_options);
     let spec_name = source.origin.file_name();
-    let code = output::format_code(tokens, &spec_name)
+    let parts = output::format_code(tokens)
         .map_err(|message| source.refuse(vec![Diagnostic::error("", message)]))?;
+    let code = output::include_file(&parts, &spec_name);
     notes.extend(lowered.notes);
     if options.strict && !notes.is_empty() {
         let errors = notes.into_iter().map(|n| Diagnostic {
@@ -162,6 +167,7 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         spec_name,
         api: lowered.api,
         code,
+        parts,
         notes,
         files,
     })

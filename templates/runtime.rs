@@ -191,7 +191,12 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("status", status)
                 .field("body", body)
                 .finish_non_exhaustive(),
-            Error::Decode { status, path, message, .. } => f
+            Error::Decode {
+                status,
+                path,
+                message,
+                ..
+            } => f
                 .debug_struct("Decode")
                 .field("status", status)
                 .field("path", path)
@@ -208,14 +213,25 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         match self {
             Error::Api { status, body, .. } => write!(f, "the server answered {status}: {body:?}"),
             Error::UnexpectedStatus { status, body, .. } => {
-                write!(f, "the server answered {status}, which the API does not document")?;
+                write!(
+                    f,
+                    "the server answered {status}, which the API does not document"
+                )?;
                 if !body.is_empty() {
                     write!(f, ": {body}")?;
                 }
                 Ok(())
             }
-            Error::Decode { status, path, message, .. } => {
-                write!(f, "the {status} response does not match its schema at `{path}`: {message}")
+            Error::Decode {
+                status,
+                path,
+                message,
+                ..
+            } => {
+                write!(
+                    f,
+                    "the {status} response does not match its schema at `{path}`: {message}"
+                )
             }
             Error::Transport(e) => write!(f, "the request failed: {e}"),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
@@ -339,7 +355,10 @@ impl fmt::Debug for Core {
             .field("base_url", &self.base_url)
             .field("user_agent", &self.user_agent)
             .field("bearer", &self.bearer)
-            .field("basic", &self.basic.as_ref().map(|(user, _)| (user, "<redacted>")))
+            .field(
+                "basic",
+                &self.basic.as_ref().map(|(user, _)| (user, "<redacted>")),
+            )
             .field("api_keys", &self.api_keys)
             .field("options", &self.options)
             .finish()
@@ -392,7 +411,11 @@ impl Core {
     /// (inclusive ranges: the operation's successes and documented errors), at most
     /// [`MAX_ERROR_BODY`] bytes of any other. Every operation awaits this one future and
     /// nothing else, so no operation compiles a state machine of its own.
-    pub async fn execute<E>(&self, request: Request, documented: &[(u16, u16)]) -> Result<Answer, Error<E>> {
+    pub async fn execute<E>(
+        &self,
+        request: Request,
+        documented: &[(u16, u16)],
+    ) -> Result<Answer, Error<E>> {
         let mut response = self.send(request).await?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -410,7 +433,11 @@ impl Core {
             }
             body
         };
-        Ok(Answer { status, headers, bytes })
+        Ok(Answer {
+            status,
+            headers,
+            bytes,
+        })
     }
 
     async fn send<E>(&self, request: Request) -> Result<reqwest::Response, Error<E>> {
@@ -420,7 +447,10 @@ impl Core {
         let max_retries = self.options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
         // Statuses are retried only where repeating the request cannot do harm; a connection
         // that never opened sent nothing, so that is retried for every method.
-        let idempotent = !matches!(request.method, reqwest::Method::POST | reqwest::Method::PATCH);
+        let idempotent = !matches!(
+            request.method,
+            reqwest::Method::POST | reqwest::Method::PATCH
+        );
         let mut attempt = 0;
         loop {
             let mut builder = self
@@ -481,7 +511,9 @@ impl Core {
         let base_url = match (&self.options.base_url, request.server) {
             (Some(url), _) => url.clone(),
             // A relative server (`/v3`) is on the client's host.
-            (None, Some(server)) if server.starts_with('/') => format!("{}{server}", origin(&self.base_url)),
+            (None, Some(server)) if server.starts_with('/') => {
+                format!("{}{server}", origin(&self.base_url))
+            }
             (None, Some(server)) => server.to_string(),
             (None, None) => self.base_url.clone(),
         };
@@ -493,7 +525,12 @@ impl Core {
         let mut query = request.query.clone();
         let mut hide_url = false;
         for auth in self.credentials_for(request) {
-            if let Auth::ApiKey { scheme, location: KeyIn::Query, name } = auth {
+            if let Auth::ApiKey {
+                scheme,
+                location: KeyIn::Query,
+                name,
+            } = auth
+            {
                 if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| s == scheme) {
                     query.push((encode(name), encode(&key.0)));
                     hide_url = true;
@@ -516,12 +553,20 @@ impl Core {
     /// Redirects within the origin were followed by the HTTP client; one to another origin
     /// (host, port or scheme) stops there (see [`default_http_client`]) and is followed here,
     /// without the credentials: no `Authorization`, no API key in a header or cookie.
-    async fn follow_to_another_origin<E>(&self, request: &Request, mut response: reqwest::Response) -> Result<reqwest::Response, Error<E>> {
+    async fn follow_to_another_origin<E>(
+        &self,
+        request: &Request,
+        mut response: reqwest::Response,
+    ) -> Result<reqwest::Response, Error<E>> {
         let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         for _ in 0..MAX_REDIRECTS {
             let status = response.status().as_u16();
-            let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
-            let (true, Some(location)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location) else {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok());
+            let (true, Some(location)) = (matches!(status, 301 | 302 | 303 | 307 | 308), location)
+            else {
                 break;
             };
             let Ok(next) = response.url().join(location) else {
@@ -529,12 +574,20 @@ impl Core {
             };
             // 301-303 turn into a GET without a body, as browsers and reqwest do.
             let keeps_method = matches!(status, 307 | 308);
-            let method = if keeps_method { request.method.clone() } else { reqwest::Method::GET };
+            let method = if keeps_method {
+                request.method.clone()
+            } else {
+                reqwest::Method::GET
+            };
             let (mut headers, _) = self.headers(request, false)?;
             if !keeps_method {
                 headers.remove(reqwest::header::CONTENT_TYPE);
             }
-            let mut builder = self.http.request(method, next).headers(headers).timeout(timeout);
+            let mut builder = self
+                .http
+                .request(method, next)
+                .headers(headers)
+                .timeout(timeout);
             if let (true, Some(body)) = (keeps_method, &request.body) {
                 builder = builder.body(body.bytes.clone());
             }
@@ -551,7 +604,8 @@ impl Core {
         credentials: bool,
     ) -> Result<(reqwest::header::HeaderMap, Option<&(String, Secret)>), Error<E>> {
         let mut map = reqwest::header::HeaderMap::new();
-        let mut insert = |name: &str, value: &str, secret: bool| insert_header(&mut map, name, value, secret);
+        let mut insert =
+            |name: &str, value: &str, secret: bool| insert_header(&mut map, name, value, secret);
         insert("user-agent", self.user_agent, false)?;
         if let Some(body) = &request.body {
             insert("content-type", &body.content_type, false)?;
@@ -565,7 +619,11 @@ impl Core {
             .iter()
             .map(|(name, value)| format!("{name}={}", encode(value)))
             .collect();
-        let credentials = if credentials { self.credentials_for(request) } else { &[] };
+        let credentials = if credentials {
+            self.credentials_for(request)
+        } else {
+            &[]
+        };
         for auth in credentials {
             match auth {
                 Auth::Bearer => {
@@ -574,7 +632,11 @@ impl Core {
                     }
                 }
                 Auth::Basic => basic = self.basic.as_ref(),
-                Auth::ApiKey { scheme, location, name } => {
+                Auth::ApiKey {
+                    scheme,
+                    location,
+                    name,
+                } => {
                     if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| s == scheme) {
                         match location {
                             KeyIn::Header => insert(name, &key.0, true)?,
@@ -679,7 +741,9 @@ impl Request {
         match serde_json::to_value(value) {
             Ok(serde_json::Value::Null) | Err(_) => {}
             // Header values are sent as they are: nothing is percent-encoded.
-            Ok(value) => self.headers.push((name, joined(value, style, str::to_string))),
+            Ok(value) => self
+                .headers
+                .push((name, joined(value, style, str::to_string))),
         }
     }
 
@@ -695,10 +759,18 @@ impl Request {
         }
     }
 
-    pub fn json<T: serde::Serialize, E>(&mut self, body: &T, content_type: &'static str) -> Result<(), Error<E>> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::InvalidRequest(format!("the body cannot be written as JSON: {e}")))?;
-        self.body = Some(Body { content_type: content_type.into(), bytes });
+    pub fn json<T: serde::Serialize, E>(
+        &mut self,
+        body: &T,
+        content_type: &'static str,
+    ) -> Result<(), Error<E>> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::InvalidRequest(format!("the body cannot be written as JSON: {e}"))
+        })?;
+        self.body = Some(Body {
+            content_type: content_type.into(),
+            bytes,
+        });
         Ok(())
     }
 
@@ -720,12 +792,18 @@ impl Request {
 
     /// A `text/*` body, sent as it is.
     pub fn text(&mut self, body: &str, content_type: &'static str) {
-        self.body = Some(Body { content_type: content_type.into(), bytes: body.as_bytes().to_vec() });
+        self.body = Some(Body {
+            content_type: content_type.into(),
+            bytes: body.as_bytes().to_vec(),
+        });
     }
 
     /// A body of any other media type (`application/octet-stream`, an image...), sent as it is.
     pub fn bytes(&mut self, body: &[u8], content_type: &'static str) {
-        self.body = Some(Body { content_type: content_type.into(), bytes: body.to_vec() });
+        self.body = Some(Body {
+            content_type: content_type.into(),
+            bytes: body.to_vec(),
+        });
     }
 }
 
@@ -741,7 +819,11 @@ pub struct File {
 
 impl File {
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        File { bytes: bytes.into(), file_name: None, content_type: None }
+        File {
+            bytes: bytes.into(),
+            file_name: None,
+            content_type: None,
+        }
     }
 
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
@@ -829,7 +911,11 @@ impl Parts {
             self.parts.push(Part {
                 name: name.to_string(),
                 file_name: Some(file.file_name.clone().unwrap_or_else(|| name.to_string())),
-                content_type: Some(file.content_type.clone().unwrap_or_else(|| "application/octet-stream".into())),
+                content_type: Some(
+                    file.content_type
+                        .clone()
+                        .unwrap_or_else(|| "application/octet-stream".into()),
+                ),
                 bytes: file.bytes.clone(),
             });
         }
@@ -846,10 +932,17 @@ impl Parts {
         for item in items {
             let (content_type, text) = match item {
                 serde_json::Value::Null => continue,
-                object @ serde_json::Value::Object(_) => (Some("application/json".to_string()), object.to_string()),
+                object @ serde_json::Value::Object(_) => {
+                    (Some("application/json".to_string()), object.to_string())
+                }
                 other => (None, text_of(other)),
             };
-            self.parts.push(Part { name: name.to_string(), file_name: None, content_type, bytes: text.into_bytes() });
+            self.parts.push(Part {
+                name: name.to_string(),
+                file_name: None,
+                content_type,
+                bytes: text.into_bytes(),
+            });
         }
     }
 
@@ -857,36 +950,58 @@ impl Parts {
         let pairs: Vec<String> = self
             .parts
             .iter()
-            .map(|p| format!("{}={}", encode(&p.name), encode(&String::from_utf8_lossy(&p.bytes))))
+            .map(|p| {
+                format!(
+                    "{}={}",
+                    encode(&p.name),
+                    encode(&String::from_utf8_lossy(&p.bytes))
+                )
+            })
             .collect();
-        Body { content_type: content_type.into(), bytes: pairs.join("&").into_bytes() }
+        Body {
+            content_type: content_type.into(),
+            bytes: pairs.join("&").into_bytes(),
+        }
     }
 
     fn into_multipart(self) -> Body {
         let boundary = boundary(&self.parts);
         let mut bytes = Vec::new();
         for part in &self.parts {
-            bytes.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quoted(&part.name)).as_bytes());
+            bytes.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"",
+                    quoted(&part.name)
+                )
+                .as_bytes(),
+            );
             if let Some(file_name) = &part.file_name {
                 bytes.extend_from_slice(format!("; filename=\"{}\"", quoted(file_name)).as_bytes());
             }
             bytes.extend_from_slice(b"\r\n");
             if let Some(content_type) = &part.content_type {
-                bytes.extend_from_slice(format!("Content-Type: {}\r\n", quoted(content_type)).as_bytes());
+                bytes.extend_from_slice(
+                    format!("Content-Type: {}\r\n", quoted(content_type)).as_bytes(),
+                );
             }
             bytes.extend_from_slice(b"\r\n");
             bytes.extend_from_slice(&part.bytes);
             bytes.extend_from_slice(b"\r\n");
         }
         bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        Body { content_type: format!("multipart/form-data; boundary={boundary}"), bytes }
+        Body {
+            content_type: format!("multipart/form-data; boundary={boundary}"),
+            bytes,
+        }
     }
 }
 
 /// A name inside a quoted header parameter: `"`, CR and LF percent-encoded (RFC 7578 4.2), so
 /// a file name cannot end the header or start another.
 fn quoted(text: &str) -> String {
-    text.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A boundary that occurs in no part.
@@ -894,9 +1009,18 @@ fn boundary(parts: &[Part]) -> String {
     use std::hash::{BuildHasher, Hasher};
     loop {
         let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos(),
+        );
         let boundary = format!("sdkgen-boundary-{:016x}", hasher.finish());
-        if !parts.iter().any(|p| p.bytes.windows(boundary.len()).any(|w| w == boundary.as_bytes())) {
+        if !parts.iter().any(|p| {
+            p.bytes
+                .windows(boundary.len())
+                .any(|w| w == boundary.as_bytes())
+        }) {
             return boundary;
         }
     }
@@ -906,6 +1030,68 @@ fn boundary(parts: &[Part]) -> String {
 pub struct Body {
     pub content_type: String,
     pub bytes: Vec<u8>,
+}
+
+/// What a successful call answered: the status, the headers and the decoded body. Calls give
+/// it from `send_with_response()`; `.await` and `send()` give the body alone.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Response<T, H = ()> {
+    /// The status code (a 2xx).
+    pub status: reqwest::StatusCode,
+    /// The headers the spec declares for this answer, typed: each `None` when the server left
+    /// it out or sent a value that does not parse (`()` when the spec declares none).
+    pub headers: H,
+    /// Every header, as the server sent it.
+    pub raw_headers: reqwest::header::HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T, H> Response<T, H> {
+    /// The body, without status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+/// How an operation reads a successful answer: its body and declared headers, or its error.
+pub type Read<T, H, E> = fn(Answer) -> Result<Response<T, H>, Error<E>>;
+
+/// A call in flight: what awaiting a request builder runs.
+pub type Pending<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Sends `request` and reads the answer with the operation's `read`. Generic over the answer's
+/// types only, so operations with the same types share one compiled future.
+pub fn call<'a, T, H, E>(
+    core: &'a Core,
+    request: Result<Request, Error<E>>,
+    documented: &'static [(u16, u16)],
+    read: Read<T, H, E>,
+) -> Pending<'a, Result<Response<T, H>, Error<E>>>
+where
+    T: Send + 'a,
+    H: Send + 'a,
+    E: Send + 'a,
+{
+    Box::pin(async move { read(core.execute(request?, documented).await?) })
+}
+
+/// [`call`], for the body alone.
+pub fn call_body<'a, T, H, E>(
+    core: &'a Core,
+    request: Result<Request, Error<E>>,
+    documented: &'static [(u16, u16)],
+    read: Read<T, H, E>,
+) -> Pending<'a, Result<T, Error<E>>>
+where
+    T: Send + 'a,
+    H: Send + 'a,
+    E: Send + 'a,
+{
+    Box::pin(
+        async move { read(core.execute(request?, documented).await?).map(Response::into_body) },
+    )
 }
 
 /// An answer read to its end: status, headers and body. An operation decodes it
@@ -927,12 +1113,16 @@ impl Answer {
     }
 
     /// The body as text, in the charset its `Content-Type` names (UTF-8 when none).
-    pub fn text<E>(self) -> Result<String, Error<E>> {
+    pub fn text<E>(&mut self) -> Result<String, Error<E>> {
         let charset = self
             .headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').skip(1).find_map(|p| p.trim().strip_prefix("charset=")))
+            .and_then(|v| {
+                v.split(';')
+                    .skip(1)
+                    .find_map(|p| p.trim().strip_prefix("charset="))
+            })
             .map(|c| c.trim_matches('"').to_string());
         let encoding = charset
             .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()))
@@ -941,8 +1131,34 @@ impl Answer {
     }
 
     /// A download: the body's bytes.
-    pub fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
-        Ok(self.bytes)
+    pub fn bytes<E>(&mut self) -> Result<Vec<u8>, Error<E>> {
+        Ok(std::mem::take(&mut self.bytes))
+    }
+
+    /// A header the spec declares, typed: `None` when it is missing or does not parse as `T`
+    /// (the raw value stays in [`Response::raw_headers`]). Numbers and booleans are read as
+    /// JSON, other values as strings, lists as comma-separated items.
+    pub fn header<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let text = self.headers.get(name)?.to_str().ok()?.trim();
+        let scalar = |text: &str| match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(value @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => value,
+            _ => serde_json::Value::String(text.to_string()),
+        };
+        let parse = |value| serde_json::from_value::<T>(value).ok();
+        parse(scalar(text))
+            .or_else(|| parse(serde_json::Value::String(text.to_string())))
+            .or_else(|| parse(text.split(',').map(|item| scalar(item.trim())).collect()))
+    }
+
+    /// The successful answer: status and headers, with the body and the declared headers the
+    /// operation read.
+    pub fn respond<T, H>(self, body: T, headers: H) -> Response<T, H> {
+        Response {
+            status: self.status,
+            headers,
+            raw_headers: self.headers,
+            body,
+        }
     }
 
     /// A documented error status: its body decoded and boxed into the SDK's `ErrorBody` with
@@ -953,18 +1169,29 @@ impl Answer {
             return self.unexpected();
         }
         match decode::<T, E>(self.status, &self.bytes) {
-            Ok(body) => Error::Api { status: self.status, headers: Box::new(self.headers), body: wrap(Box::new(body)) },
+            Ok(body) => Error::Api {
+                status: self.status,
+                headers: Box::new(self.headers),
+                body: wrap(Box::new(body)),
+            },
             Err(e) => e,
         }
     }
 
     /// A status the operation does not document: status, headers and (bounded) body text.
     pub fn unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedStatus { status: self.status, headers: Box::new(self.headers), body: bounded_text(&self.bytes) }
+        Error::UnexpectedStatus {
+            status: self.status,
+            headers: Box::new(self.headers),
+            body: bounded_text(&self.bytes),
+        }
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned, E>(status: reqwest::StatusCode, bytes: &[u8]) -> Result<T, Error<E>> {
+fn decode<T: serde::de::DeserializeOwned, E>(
+    status: reqwest::StatusCode,
+    bytes: &[u8],
+) -> Result<T, Error<E>> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
         status,
@@ -988,7 +1215,14 @@ fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
     let Some(value) = headers.get(reqwest::header::CONTENT_TYPE) else {
         return true;
     };
-    let essence = value.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = value
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -1021,7 +1255,10 @@ fn default_http_client() -> reqwest::Client {
             attempt.follow()
         }
     });
-    reqwest::Client::builder().redirect(policy).build().unwrap_or_default()
+    reqwest::Client::builder()
+        .redirect(policy)
+        .build()
+        .unwrap_or_default()
 }
 
 /// `https://host:port` of a URL: everything before its path.
@@ -1041,7 +1278,11 @@ pub fn path_segment<T: serde::Serialize, E>(name: &str, value: &T) -> Result<Str
 
 /// One path parameter in the style the spec gives it (`simple`, `label`, `matrix`), each
 /// value percent-encoded and the style's delimiters literal.
-pub fn path_segment_in<T: serde::Serialize, E>(name: &str, value: &T, style: Style) -> Result<String, Error<E>> {
+pub fn path_segment_in<T: serde::Serialize, E>(
+    name: &str,
+    value: &T,
+    style: Style,
+) -> Result<String, Error<E>> {
     let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
     let text = match style {
         Style::Label | Style::LabelExplode => format!(".{}", joined(value, style, encode)),
@@ -1103,7 +1344,11 @@ fn joined(value: serde_json::Value, style: Style, escape: fn(&str) -> String) ->
             .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| {
                 let (k, v) = (escape(&k), escape(&text_of(v)));
-                if explode_objects { format!("{k}={v}") } else { format!("{k},{v}") }
+                if explode_objects {
+                    format!("{k}={v}")
+                } else {
+                    format!("{k},{v}")
+                }
             })
             .collect::<Vec<_>>()
             .join(delimiter),
@@ -1130,7 +1375,11 @@ fn matrix(name: &str, value: serde_json::Value, explode: bool) -> String {
 }
 
 /// `name[key]=value` for each property, nested objects as `name[a][b]=value`.
-fn deep_object(name: &str, fields: serde_json::Map<String, serde_json::Value>, push: &mut impl FnMut(&str, String)) {
+fn deep_object(
+    name: &str,
+    fields: serde_json::Map<String, serde_json::Value>,
+    push: &mut impl FnMut(&str, String),
+) {
     for (key, value) in fields {
         let name = format!("{name}[{key}]");
         match value {
@@ -1170,14 +1419,19 @@ fn text_of(value: serde_json::Value) -> String {
 /// date) when it gives one within [`MAX_RETRY_AFTER`], exponential backoff with jitter
 /// otherwise. `None` when the server asks for a longer wait than that.
 fn retry_wait(attempt: u32, headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let Some(value) = headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+    else {
         return Some(backoff(attempt));
     };
     let value = value.trim();
     let wait = match value.parse::<u64>() {
         Ok(seconds) => Duration::from_secs(seconds),
         Err(_) => match httpdate::parse_http_date(value) {
-            Ok(when) => when.duration_since(std::time::SystemTime::now()).unwrap_or_default(),
+            Ok(when) => when
+                .duration_since(std::time::SystemTime::now())
+                .unwrap_or_default(),
             Err(_) => return Some(backoff(attempt)),
         },
     };
@@ -1193,7 +1447,9 @@ fn backoff(attempt: u32) -> Duration {
         .min(BACKOFF_CAP);
     // `RandomState` is seeded randomly per instance: enough randomness for jitter without
     // another dependency.
-    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
     let fraction = 0.5 + (random % 1000) as f64 / 2000.0;
     full.mul_f64(fraction)
 }
@@ -1247,7 +1503,9 @@ pub(crate) use impl_string_enum;
 
 /// Decodes a string enum: a value it knows becomes its variant, any other string `Unknown`.
 /// One generic visitor here keeps each generated enum's `Deserialize` to a single call.
-pub fn string_enum<'de, D: serde::Deserializer<'de>, T: for<'a> From<&'a str>>(deserializer: D) -> Result<T, D::Error> {
+pub fn string_enum<'de, D: serde::Deserializer<'de>, T: for<'a> From<&'a str>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     struct Visitor<T>(std::marker::PhantomData<T>);
     impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Visitor<T> {
         type Value = T;
@@ -1262,8 +1520,11 @@ pub fn string_enum<'de, D: serde::Deserializer<'de>, T: for<'a> From<&'a str>>(d
 }
 
 /// Decodes one variant of a union from the JSON value already read; an error names the field.
-pub fn decode_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(value: &serde_json::Value) -> Result<T, E> {
-    serde_path_to_error::deserialize(value).map_err(|e| E::custom(format_args!("{}: {}", e.path(), e.inner())))
+pub fn decode_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    value: &serde_json::Value,
+) -> Result<T, E> {
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| E::custom(format_args!("{}: {}", e.path(), e.inner())))
 }
 
 /// The order in which a union without a discriminator tries its variants. `known` holds, per
@@ -1276,7 +1537,10 @@ pub fn untagged_order(value: &serde_json::Value, known: &[&[&str]]) -> Vec<usize
     if let serde_json::Value::Object(object) = value {
         order.sort_by_key(|&i| match known[i] {
             [] => usize::MAX,
-            keys => object.keys().filter(|k| !keys.contains(&k.as_str())).count(),
+            keys => object
+                .keys()
+                .filter(|k| !keys.contains(&k.as_str()))
+                .count(),
         });
     }
     order

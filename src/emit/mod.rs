@@ -1,7 +1,11 @@
 //! Stage 5: IR to tokens. Reads only the IR: every name and every decision is already made.
 
+mod builder;
 mod client;
 mod docs;
+
+pub(crate) use builder::borrowed;
+pub(crate) use docs::for_rustdoc;
 mod types;
 mod unions;
 
@@ -21,16 +25,28 @@ pub struct EmitOptions {
     /// a crate of its own, whose `Cargo.toml` declares the features. Off for `include!`,
     /// where the features would be the including crate's.
     pub tag_features: bool,
+    /// The crate's name, for an example call in each operation's docs (compiled as doctests);
+    /// `None` when the code is `include!`d, where the crate is the includer's.
+    pub example_crate: Option<String>,
 }
 
-/// The SDK's items: models in `types`, the client, the error body enum. The runtime module is
+/// The SDK's code, in the two parts the output stage places: the root (the client, its
+/// request builders, the error body) and the `types` module's contents. The runtime module is
 /// added by the output stage as text, so its comments survive.
-pub fn emit(api: &Api, options: &EmitOptions) -> TokenStream {
-    let types = types::emit_types(api, options);
+pub struct Emitted {
+    pub root: TokenStream,
+    pub types: TokenStream,
+}
+
+pub fn emit(api: &Api, options: &EmitOptions) -> Emitted {
     let client = client::emit_client(api, options);
-    quote! {
-        #client
-        #types
+    let builders = builder::emit_builders(api, options);
+    Emitted {
+        root: quote! {
+            #client
+            #builders
+        },
+        types: types::emit_types(api, options),
     }
 }
 
@@ -47,7 +63,8 @@ pub(crate) fn generated_allows() -> TokenStream {
             clippy::disallowed_names,
             clippy::doc_lazy_continuation,
             clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
+            clippy::tabs_in_doc_comments,
+            deprecated
         )]
     }
 }
@@ -68,6 +85,8 @@ pub(crate) fn gate_attr(gate: &Gate, options: &EmitOptions) -> TokenStream {
 pub(crate) enum Scope {
     Types,
     Root,
+    /// A module beside `types` (the `builder` module).
+    Nested,
     /// Another crate, which depends on the SDK under the name `sdk` (the example harness).
     Sdk,
 }
@@ -87,9 +106,9 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
         Ty::Date => quote!(::chrono::NaiveDate),
         Ty::Json => quote!(::serde_json::Value),
         Ty::Binary => match scope {
-            Scope::Types => quote!(super::runtime::File),
+            Scope::Types | Scope::Nested => quote!(super::runtime::File),
             Scope::Root => quote!(runtime::File),
-            Scope::Sdk => quote!(::sdk::runtime::File),
+            Scope::Sdk => quote!(::sdk::File),
         },
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, scope);
@@ -108,6 +127,7 @@ pub(crate) fn ty_tokens(ty: &Ty, scope: Scope) -> TokenStream {
             match scope {
                 Scope::Types => quote!(#ident),
                 Scope::Root => quote!(types::#ident),
+                Scope::Nested => quote!(super::types::#ident),
                 Scope::Sdk => quote!(::sdk::types::#ident),
             }
         }

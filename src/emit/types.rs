@@ -24,14 +24,17 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
             TypeKind::Struct(s) => Some(emit_parts(&t.name, s, &gate_attr(&t.gate, options))),
             _ => None,
         });
-    let allows = super::generated_allows();
+    let allows = super::generated_allows().to_string();
+    // Inner attributes: the module is a file of its own in a crate, inline for `include!`.
+    let allows: TokenStream = allows
+        .replacen('#', "#!", 1)
+        .parse()
+        .expect("an attribute");
     quote! {
-        /// The API's models, one per schema.
+        //! The API's models, one per schema.
         #allows
-        pub mod types {
-            #(#items)*
-            #(#parts)*
-        }
+        #(#items)*
+        #(#parts)*
     }
 }
 
@@ -50,6 +53,7 @@ fn emit_type(t: &TypeDef, api: &Api, extra: &[TokenStream], options: &EmitOption
         }
         TypeKind::Tagged(tagged) => unions::emit_tagged(&name, docs, cfg, tagged, extra),
         TypeKind::Statuses(variants) => emit_statuses(&name, docs, cfg, variants),
+        TypeKind::Headers(fields) => emit_headers(&name, docs, cfg, fields),
         TypeKind::Newtype(ty) => {
             let ty = ty_tokens(ty, Scope::Types);
             quote! {
@@ -103,6 +107,35 @@ fn emit_struct(
     }
 }
 
+/// The typed headers of an answer: each optional, read leniently by the runtime.
+fn emit_headers(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    cfg: &TokenStream,
+    fields: &[Field],
+) -> TokenStream {
+    let fields = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.name);
+        let ty = ty_tokens(&f.ty, Scope::Types);
+        let docs = doc_attrs(&f.docs, &[format!("`{}`", f.wire_name)]);
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        quote! {
+            #docs
+            #deprecated
+            pub #ident: ::std::option::Option<#ty>,
+        }
+    });
+    quote! {
+        #cfg
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::std::default::Default)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
 fn emit_field(f: &Field) -> TokenStream {
     let name = format_ident!("{}", f.name);
     let docs = doc_attrs(&f.docs, &[]);
@@ -126,8 +159,10 @@ fn emit_field(f: &Field) -> TokenStream {
             quote!(#[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]),
         ),
     };
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
+        #deprecated
         #rename
         #attrs
         pub #name: #ty,

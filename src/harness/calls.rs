@@ -52,11 +52,7 @@ pub fn calls_crate_files(api: &Api, name: &str, sdk_crate: &str, sdk_path: &str)
         let mut lets = Vec::new();
         let mut args = Vec::new();
         let mut values = placeholders.iter();
-        for p in &op.params {
-            if !p.required {
-                args.push(quote!(::std::option::Option::None));
-                continue;
-            }
+        for p in op.required_params() {
             let (_, json) = values.next().expect("a placeholder per required parameter");
             let local = format_ident!("a{}", lets.len());
             let ty = ty_tokens(&p.ty, Scope::Sdk);
@@ -235,17 +231,10 @@ fn client_tokens(api: &Api) -> TokenStream {
 /// `param_type` in `emit::client`): strings and lists borrowed as slices, small copyable
 /// values by value, the rest by reference.
 fn pass(ty: &Ty, local: &proc_macro2::Ident) -> TokenStream {
-    match ty {
-        Ty::I32
-        | Ty::I64
-        | Ty::U64
-        | Ty::I128
-        | Ty::F64
-        | Ty::Bool
-        | Ty::Uuid
-        | Ty::DateTime
-        | Ty::Date => quote!(#local),
-        _ => quote!(&#local),
+    if crate::emit::borrowed(ty) {
+        quote!(&#local)
+    } else {
+        quote!(#local)
     }
 }
 
@@ -303,8 +292,8 @@ fn placeholder(ty: &Ty, types: &HashMap<&str, &TypeDef>, depth: usize) -> Result
                 TypeKind::Untagged(_) | TypeKind::Tagged(_) => {
                     return Err(format!("a required parameter is the union `{name}`"))
                 }
-                TypeKind::Statuses(_) => {
-                    return Err(format!("a required parameter is `{name}`, a status enum"))
+                TypeKind::Statuses(_) | TypeKind::Headers(_) => {
+                    return Err(format!("a required parameter is `{name}`, not a model"))
                 }
             }
         }

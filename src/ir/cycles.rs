@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{Ty, TypeDef, TypeKind};
+use super::{Struct, Ty, TypeDef, TypeKind};
 use crate::diagnostics::Sink;
 
 /// A struct that contains itself (directly, or through other structs, unions or aliases, but
@@ -90,8 +90,7 @@ fn type_graph(
 /// The named types a type holds inline.
 fn inline_targets(kind: &TypeKind) -> Vec<&str> {
     match kind {
-        TypeKind::Struct(s) => s
-            .fields
+        TypeKind::Struct(Struct { fields, .. }) | TypeKind::Headers(fields) => fields
             .iter()
             .filter_map(|f| inline_named(&f.ty))
             .collect(),

@@ -229,6 +229,7 @@ fn type_edges(api: &Api) -> HashMap<&str, Vec<&str>> {
     for t in &api.types {
         let mut out = Vec::new();
         match &t.kind {
+            TypeKind::Headers(fields) => fields.iter().for_each(|f| named(&f.ty, &mut out)),
             TypeKind::Struct(s) => {
                 for f in &s.fields {
                     named(&f.ty, &mut out);
@@ -260,6 +261,7 @@ fn op_roots(op: &Operation, api: &Api) -> Vec<String> {
         named(&body.ty, &mut out);
     }
     success_named(&op.success, &mut out);
+    out.extend(op.headers.as_deref());
     for e in &op.errors {
         named(&api.error_bodies[e.body].ty, &mut out);
     }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use super::cycles::{box_recursive_fields, break_alias_cycles};
-use super::operations::{auth_schemes, server_url, Operations, CLIENT_RESERVED};
+use super::operations::{
+    auth_schemes, server_url, Operations, BUILDER_MODULE_RESERVED, CLIENT_RESERVED,
+};
 use super::schemas::Schemas;
 use super::{Api, AuthKind, BodyEncoding, Method, Ty, TypeDef};
 use super::{PlaceType, Settings};
@@ -48,6 +50,7 @@ pub fn lower(
         auth: &auth,
         global_security: doc.security.as_ref(),
         methods,
+        builders: Namespace::with_reserved(BUILDER_MODULE_RESERVED),
         error_bodies: Vec::new(),
         left_out: Vec::new(),
     };

@@ -140,6 +140,9 @@ pub enum TypeKind {
     /// A list or map that contains itself (`A: {type: array, items: {$ref: A}}`): a Rust type
     /// alias cannot refer to itself, a tuple struct around it can.
     Newtype(Ty),
+    /// The headers an operation's success responses declare, each optional: a header that is
+    /// missing or does not parse reads as `None` (not a model: never sent, never JSON).
+    Headers(Vec<Field>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -214,6 +217,8 @@ pub struct Field {
     /// The field refers back to a type that contains it: it is boxed.
     pub boxed: bool,
     pub docs: Docs,
+    /// The schema says `deprecated: true`.
+    pub deprecated: bool,
 }
 
 /// Requiredness and nullability of a field, decided once, in [`Presence::of`].
@@ -245,6 +250,8 @@ impl Presence {
 pub struct Operation {
     /// The client method's name.
     pub name: String,
+    /// The name of the request builder the method returns (in the `builder` module).
+    pub builder: String,
     pub method: Method,
     /// The path template, e.g. `/sandbox-images/{image_id}`.
     pub path: String,
@@ -265,6 +272,23 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// The tag features that turn it on (empty: always compiled).
     pub gate: Gate,
+    /// The spec says `deprecated: true`.
+    pub deprecated: bool,
+    /// The type of the headers its success responses declare ([`TypeKind::Headers`]), if any.
+    pub headers: Option<String>,
+}
+
+impl Operation {
+    /// Parameters the method takes as arguments, in order: path parameters, then the required
+    /// rest. The others are the builder's setters.
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.required)
+    }
+
+    /// Parameters set by name on the builder, in spec order.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.required)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,6 +329,8 @@ pub struct Param {
     /// How the value is written; `None` is the location's default (query `form` exploded,
     /// path and header `simple`).
     pub style: Option<ParamStyle>,
+    /// The spec says `deprecated: true`.
+    pub deprecated: bool,
 }
 
 /// OpenAPI's `style` with `explode`, where it differs from the location's default. The names

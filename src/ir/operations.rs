@@ -8,8 +8,8 @@ use openapiv3::{
 
 use super::schemas::{SchemaType, Schemas};
 use super::{
-    AuthKind, AuthScheme, BodyEncoding, Docs, ErrorBody, ErrorResponse, Gate, Method, Operation,
-    Param, ParamLocation, ParamStyle, RequestBody, StatusMatch, StatusVariant, Success, Ty,
+    AuthKind, AuthScheme, BodyEncoding, Docs, ErrorBody, ErrorResponse, Field, Gate, Method,
+    Operation, Param, ParamLocation, Presence, ParamStyle, RequestBody, StatusMatch, StatusVariant, Success, Ty,
     TypeKind,
 };
 use crate::diagnostics::{join, unescape_token, Diagnostic, Sink};
@@ -30,8 +30,56 @@ pub const CLIENT_RESERVED: &[&str] = &[
     "fmt",
 ];
 
-/// Locals of an operation body; parameters get other names.
-const OPERATION_LOCALS: &[&str] = &["request", "response", "self_"];
+/// Names the `builder` module must not give a builder: the prelude's, which its code uses.
+pub const BUILDER_MODULE_RESERVED: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Send", "Sync",
+    "Sized", "Clone", "Copy", "Debug", "Default", "Future", "IntoFuture", "Drop", "Fn", "FnMut",
+    "FnOnce", "Iterator", "From", "Into", "ToString", "ToOwned", "PartialEq", "Eq",
+];
+
+/// Names a request builder defines itself (its fields, methods and locals); parameters get
+/// other names.
+const BUILDER_RESERVED: &[&str] = &[
+    "request",
+    "response",
+    "answer",
+    "self_",
+    "client",
+    "body",
+    "send",
+    "send_with_response",
+    "into_future",
+    "read",
+];
+
+/// The name a spec gives an item for SDKs, over the one sdkgen would make
+/// (`x-speakeasy-name-override`, Fern's `x-fern-parameter-name`).
+pub(super) fn name_override<'e>(
+    extensions: &'e indexmap::IndexMap<String, serde_json::Value>,
+) -> Option<&'e str> {
+    ["x-speakeasy-name-override", "x-fern-parameter-name"]
+        .iter()
+        .find_map(|k| extensions.get(*k)?.as_str())
+        .filter(|name| !name.trim().is_empty())
+}
+
+/// The method name an operation asks for: `x-speakeasy-name-override`, or Fern's
+/// `x-fern-sdk-group-name` and `x-fern-sdk-method-name` (`group_method`), else its
+/// `operationId`.
+fn method_label(op: &SpecOperation) -> Option<String> {
+    if let Some(name) = name_override(&op.extensions) {
+        return Some(name.to_string());
+    }
+    let method = op.extensions.get("x-fern-sdk-method-name")?.as_str()?;
+    let group = match op.extensions.get("x-fern-sdk-group-name") {
+        Some(serde_json::Value::String(g)) => vec![g.as_str()],
+        Some(serde_json::Value::Array(groups)) => groups.iter().filter_map(|g| g.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let mut words = group;
+    words.push(method);
+    Some(words.join(" "))
+}
 
 pub struct Operations<'s, 'a> {
     pub schemas: &'s mut Schemas<'a>,
@@ -39,6 +87,8 @@ pub struct Operations<'s, 'a> {
     pub auth: &'s [AuthScheme],
     pub global_security: Option<&'a Vec<openapiv3::SecurityRequirement>>,
     pub methods: Namespace,
+    /// Request builders' names (the `builder` module holds nothing else).
+    pub builders: Namespace,
     pub error_bodies: Vec<ErrorBody>,
     /// Why operations were left out.
     pub left_out: Vec<Diagnostic>,
@@ -54,14 +104,13 @@ impl<'s, 'a> Operations<'s, 'a> {
     ) -> Vec<Operation> {
         let path_params = &item.parameters;
         let pointer = join(&join("/paths", path), &method.as_str().to_lowercase());
-        let label = op
-            .operation_id
-            .clone()
+        let label = method_label(op)
+            .or_else(|| op.operation_id.clone())
             .unwrap_or_else(|| format!("{} {}", method.as_str().to_lowercase(), path_words(path)));
         let name = self.methods.claim(&label, Case::Snake);
         let hint = heck::AsUpperCamelCase(&name).to_string();
 
-        let mut params_ns = Namespace::with_reserved(OPERATION_LOCALS);
+        let mut params_ns = Namespace::with_reserved(BUILDER_RESERVED);
         let mut auth: Vec<Vec<usize>> = self.security_requirements(op);
         // Why the operation cannot be called as written: all of them are gathered, then it is
         // left out.
@@ -75,7 +124,7 @@ impl<'s, 'a> Operations<'s, 'a> {
             _ => usize::MAX,
         });
         for p in &mut params {
-            p.name = params_ns.claim(&p.wire_name, Case::Snake);
+            p.name = params_ns.claim(&p.name, Case::Snake);
         }
 
         // One method per way of writing the body; the first (JSON if offered) keeps the name.
@@ -93,7 +142,7 @@ impl<'s, 'a> Operations<'s, 'a> {
                 }
             }
         };
-        let (success, errors) =
+        let (success, errors, headers) =
             self.responses(op, &hint, &join(&pointer, "responses"), &mut problems);
         if !problems.is_empty() {
             return self.leave_out(problems);
@@ -109,6 +158,7 @@ impl<'s, 'a> Operations<'s, 'a> {
                 _ => name.clone(),
             };
             out.push(Operation {
+                builder: self.builders.claim(&name, Case::Camel),
                 name,
                 method,
                 path: path.to_string(),
@@ -124,6 +174,8 @@ impl<'s, 'a> Operations<'s, 'a> {
                 server: server.clone(),
                 tags: op.tags.clone(),
                 gate: Gate::new(),
+                deprecated: op.deprecated,
+                headers: headers.clone(),
             });
         }
         out
@@ -177,7 +229,11 @@ impl<'s, 'a> Operations<'s, 'a> {
             };
             params.push(Param {
                 style: param_style(param),
-                name: String::new(),
+                // The name to claim; claimed in order once all are known.
+                name: name_override(&data.extensions)
+                    .unwrap_or(&data.name)
+                    .to_string(),
+                deprecated: data.deprecated.unwrap_or(false),
                 wire_name: data.name.clone(),
                 location,
                 ty,
@@ -287,7 +343,8 @@ impl<'s, 'a> Operations<'s, 'a> {
             ));
             params.push(Param {
                 style: None,
-                name: String::new(),
+                name: name.to_string(),
+                deprecated: false,
                 wire_name: name.to_string(),
                 location: ParamLocation::Path,
                 ty: Ty::String,
@@ -412,9 +469,10 @@ impl<'s, 'a> Operations<'s, 'a> {
         hint: &str,
         pointer: &str,
         problems: &mut Vec<Diagnostic>,
-    ) -> (Success, Vec<ErrorResponse>) {
+    ) -> (Success, Vec<ErrorResponse>, Option<String>) {
         let mut successes: Vec<(StatusMatch, Success)> = Vec::new();
         let mut errors = Vec::new();
+        let mut headers = ResponseHeaders::default();
         let mut all: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = op
             .responses
             .responses
@@ -446,6 +504,7 @@ impl<'s, 'a> Operations<'s, 'a> {
             };
             let json = response.content.iter().find(|(ct, _)| is_json(ct));
             if is_success {
+                self.response_headers(response, hint, &at, &mut headers);
                 let text = response
                     .content
                     .keys()
@@ -477,7 +536,74 @@ impl<'s, 'a> Operations<'s, 'a> {
                 });
             }
         }
-        (self.one_success(successes, hint), errors)
+        let headers = (!headers.fields.is_empty()).then(|| {
+            self.schemas.add_type(
+                &format!("{hint} Headers"),
+                "The headers the operation's answer declares; each is `None` when missing or unreadable.",
+                TypeKind::Headers(headers.fields),
+            )
+        });
+        (self.one_success(successes, hint), errors, headers)
+    }
+
+    /// The headers a success response declares, added to `out` (the first declaration of a
+    /// name wins). `Content-Type` is the body's, not a header the spec may describe.
+    fn response_headers(
+        &mut self,
+        response: &Response,
+        hint: &str,
+        at: &str,
+        out: &mut ResponseHeaders,
+    ) {
+        for (wire, header) in &response.headers {
+            let lower = wire.to_ascii_lowercase();
+            if lower == "content-type" || out.seen.contains(&lower) || !is_token(wire) {
+                continue;
+            }
+            let pointer = join(&join(at, "headers"), wire);
+            let header = match header {
+                ReferenceOr::Item(h) => h,
+                ReferenceOr::Reference { reference } => {
+                    match self
+                        .components
+                        .and_then(|c| component(&c.headers, "headers", reference))
+                    {
+                        Some(h) => h,
+                        None => {
+                            self.schemas.sink.note(
+                                join(&pointer, "$ref"),
+                                format!("`{reference}` is not a header in this document; the header is left out of the typed headers"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let lowered = self.schemas.lower(
+                        schema,
+                        &format!("{hint} {wire}"),
+                        &join(&pointer, "schema"),
+                    );
+                    lowered.ty
+                }
+                ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            out.seen.push(lower);
+            out.fields.push(Field {
+                name: out.names.claim(wire, Case::Snake),
+                wire_name: wire.clone(),
+                ty,
+                presence: Presence::Optional,
+                boxed: false,
+                docs: Docs {
+                    summary: None,
+                    description: header.description.clone(),
+                },
+                deprecated: header.deprecated.unwrap_or(false),
+            });
+        }
     }
 
     /// One return type for all 2xx statuses: their common body, or, when they differ, an enum
@@ -540,6 +666,15 @@ impl<'s, 'a> Operations<'s, 'a> {
             }
         }
     }
+}
+
+/// The headers an operation's success responses declare, gathered across statuses.
+#[derive(Default)]
+struct ResponseHeaders {
+    fields: Vec<Field>,
+    /// Lower-cased wire names: header names are case-insensitive.
+    seen: Vec<String>,
+    names: Namespace,
 }
 
 /// The first of `servers`, with each `{variable}` set to its default.

@@ -440,7 +440,14 @@ impl<'a> Schemas<'a> {
         let mut fields_ns = Namespace::default();
         let mut fields = Vec::with_capacity(properties.len());
         for (wire, prop) in properties {
-            let name = fields_ns.claim(wire, Case::Snake);
+            let item = match prop {
+                ReferenceOr::Item(s) => Some(s),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let wanted = item
+                .and_then(|s| super::operations::name_override(&s.schema_data.extensions))
+                .unwrap_or(wire);
+            let name = fields_ns.claim(wanted, Case::Snake);
             let prop_pointer = match origins.and_then(|o| o.get(wire)) {
                 Some(origin) => origin.clone(),
                 None => join(&join(pointer, "properties"), wire),
@@ -477,6 +484,7 @@ impl<'a> Schemas<'a> {
                 presence: Presence::of(required_both_ways, lowered.nullable),
                 boxed: false,
                 docs,
+                deprecated: item.is_some_and(|s| s.schema_data.deprecated),
             });
         }
         // Claimed after the properties, so a property called `additional_properties` keeps

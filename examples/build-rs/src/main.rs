@@ -19,7 +19,7 @@ async fn main() -> Result<(), Error> {
         let created = client.create_task(&task).await?;
         println!("created {} ({})", created.title, created.id);
     }
-    for task in client.list_tasks(Some(20), Some(false)).await? {
+    for task in client.list_tasks().limit(20).done(false).await? {
         println!("[ ] {} ({})", task.title, task.id);
     }
     Ok(())
