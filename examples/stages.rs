@@ -76,11 +76,12 @@ fn stages(text: &str) -> [Duration; 8] {
         user_agent: "bench/1".into(),
         extra_derives: Vec::new(),
         tag_features: true,
+        example_crate: Some("bench".into()),
     };
     let tokens = emit::emit(&lowered.api, &options);
     lap(5, t);
     let t = Instant::now();
-    let code = output::format_code(tokens, "spec").expect("formats");
+    let code = output::format_code(tokens).expect("formats");
     lap(6, t);
     let t = Instant::now();
     let dir = std::env::temp_dir().join("sdkgen-stages");

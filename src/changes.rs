@@ -4,11 +4,12 @@
 //! SDK, the spec it came from is usually gone (edited in place), but the old `lib.rs` is on
 //! disk. Anything sdkgen wrote can be compared, whichever version of the spec produced it.
 //!
-//! "Breaking" follows what a caller's code meets: a removed operation, type, field or enum
-//! variant; a field or return type narrowed or replaced; a newly required field or parameter;
-//! and, since parameters are positional, any new or reordered argument. Widening (`T` to
-//! `Option<T>`, `i32` to `i64`, anything to `serde_json::Value`) and additions are listed but
-//! not marked.
+//! "Breaking" follows what a caller's code meets: a removed operation, type, field, enum
+//! variant or optional parameter; a field, parameter or return type narrowed or replaced; a
+//! newly required field or parameter; and, since required parameters are positional, any new
+//! or reordered argument. Optional parameters are set by name on the request builder, so a new
+//! one breaks nobody. Widening (`T` to `Option<T>`, `i32` to `i64`, anything to
+//! `serde_json::Value`) and additions are listed but not marked.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,8 +25,18 @@ pub struct Surface {
 
 #[derive(Debug, Clone, PartialEq)]
 struct Signature {
+    /// Positional arguments.
     params: Vec<(String, Ty)>,
+    /// Parameters set by name on the request builder.
+    options: Vec<(String, Ty)>,
     returns: Ty,
+}
+
+/// A request builder: its setters, and what awaiting it gives.
+#[derive(Debug, Clone, Default)]
+struct Builder {
+    setters: Vec<(String, Ty)>,
+    output: Option<Ty>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,21 +55,29 @@ struct Ty {
 }
 
 impl Surface {
-    /// The surface of a generated file, or `None` when the text is not Rust.
+    /// The surface of a generated file (the one an SDK for `include!` is, or the `lib.rs` of
+    /// sdkgen's single-file crates), or `None` when the text is not Rust.
     pub fn of(code: &str) -> Option<Surface> {
-        let file: syn::File = syn::parse_str(code).ok()?;
+        Surface::of_files(code, None)
+    }
+
+    /// The surface of a crate's `client.rs` and `types.rs` (the `types` module's contents).
+    pub fn of_files(root: &str, types: Option<&str>) -> Option<Surface> {
+        let file: syn::File = syn::parse_str(root).ok()?;
         let mut surface = Surface::default();
+        let mut builders: BTreeMap<String, Builder> = BTreeMap::new();
+        let mut methods = Vec::new();
         for item in &file.items {
             match item {
                 syn::Item::Impl(imp) if is_client(&imp.self_ty) && imp.trait_.is_none() => {
-                    for item in &imp.items {
-                        if let syn::ImplItem::Fn(f) = item {
-                            if is_pub(&f.vis) && f.sig.asyncness.is_some() {
-                                surface
-                                    .operations
-                                    .insert(f.sig.ident.to_string(), signature(&f.sig));
-                            }
-                        }
+                    methods.extend(imp.items.iter().filter_map(|item| match item {
+                        syn::ImplItem::Fn(f) if is_pub(&f.vis) => Some(&f.sig),
+                        _ => None,
+                    }));
+                }
+                syn::Item::Mod(m) if m.ident == "builder" => {
+                    for item in m.content.iter().flat_map(|(_, items)| items) {
+                        read_builder(item, &mut builders);
                     }
                 }
                 syn::Item::Mod(m) if is_pub(&m.vis) && m.ident != "runtime" => {
@@ -67,6 +86,17 @@ impl Surface {
                     }
                 }
                 other => surface.add_type(None, other),
+            }
+        }
+        if let Some(types) = types {
+            let file: syn::File = syn::parse_str(types).ok()?;
+            for item in &file.items {
+                surface.add_type(Some("types"), item);
+            }
+        }
+        for sig in methods {
+            if let Some(op) = operation(sig, &builders) {
+                surface.operations.insert(sig.ident.to_string(), op);
             }
         }
         Some(surface)
@@ -101,20 +131,75 @@ fn is_pub(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
 
-fn signature(sig: &syn::Signature) -> Signature {
-    let params = sig
-        .inputs
+/// An operation's signature: an `async fn` (sdkgen before request builders), or a method that
+/// returns a request builder, with the builder's setters. `None` for the client's own methods.
+fn operation(sig: &syn::Signature, builders: &BTreeMap<String, Builder>) -> Option<Signature> {
+    let params = arguments(sig);
+    let returns = match &sig.output {
+        syn::ReturnType::Default => Ty::named("()"),
+        syn::ReturnType::Type(_, ty) => Ty::of(ty),
+    };
+    if sig.asyncness.is_some() {
+        return Some(Signature {
+            params,
+            options: Vec::new(),
+            returns,
+        });
+    }
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return None;
+    };
+    let syn::Type::Path(path) = &**ty else {
+        return None;
+    };
+    let is_builder = path.path.segments.len() == 2 && path.path.segments[0].ident == "builder";
+    let builder = builders.get(&path.path.segments.last()?.ident.to_string())?;
+    is_builder.then(|| Signature {
+        params,
+        options: builder.setters.clone(),
+        returns: builder.output.clone().unwrap_or_else(|| Ty::named("?")),
+    })
+}
+
+fn arguments(sig: &syn::Signature) -> Vec<(String, Ty)> {
+    sig.inputs
         .iter()
         .filter_map(|arg| match arg {
             syn::FnArg::Typed(t) => Some((t.pat.to_token_stream().to_string(), Ty::of(&t.ty))),
             syn::FnArg::Receiver(_) => None,
         })
-        .collect();
-    let returns = match &sig.output {
-        syn::ReturnType::Default => Ty::named("()"),
-        syn::ReturnType::Type(_, ty) => Ty::of(ty),
+        .collect()
+}
+
+/// A builder's setters (its `pub fn`s but the senders) and its `IntoFuture::Output`.
+fn read_builder(item: &syn::Item, builders: &mut BTreeMap<String, Builder>) {
+    let syn::Item::Impl(imp) = item else {
+        return;
     };
-    Signature { params, returns }
+    let syn::Type::Path(path) = &*imp.self_ty else {
+        return;
+    };
+    let Some(name) = path.path.segments.last().map(|s| s.ident.to_string()) else {
+        return;
+    };
+    let builder = builders.entry(name).or_default();
+    for item in &imp.items {
+        match item {
+            syn::ImplItem::Type(t) if imp.trait_.is_some() && t.ident == "Output" => {
+                builder.output = Some(Ty::of(&t.ty));
+            }
+            syn::ImplItem::Fn(f) if imp.trait_.is_none() && is_pub(&f.vis) => {
+                let name = f.sig.ident.to_string();
+                if name != "send" && name != "send_with_response" {
+                    let ty = arguments(&f.sig).pop().map(|(_, ty)| ty);
+                    builder
+                        .setters
+                        .push((name, ty.unwrap_or_else(|| Ty::named("()"))));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn fields(fields: &syn::Fields) -> Vec<(String, Ty)> {
@@ -345,20 +430,60 @@ fn show_sig(sig: &Signature) -> String {
         .iter()
         .map(|(n, t)| format!("{n}: {t}"))
         .collect();
-    format!("({}) -> {}", params.join(", "), sig.returns)
+    let options: String = sig
+        .options
+        .iter()
+        .map(|(n, t)| format!(".{n}({t})"))
+        .collect();
+    format!("({}){options} -> {}", params.join(", "), sig.returns)
 }
 
 fn compare_signatures(report: &mut Report, op: &str, old: &Signature, new: &Signature) {
+    let named = |list: &[(String, Ty)], name: &str| list.iter().any(|(n, _)| n == name);
     for (name, ty) in &old.params {
-        if !new.params.iter().any(|(n, _)| n == name) {
+        if named(&new.options, name) {
+            report.push(
+                true,
+                format!("operation `{op}`: parameter `{name}` is now optional, set by name (`.{name}(..)`)"),
+            );
+        } else if !named(&new.params, name) {
             report.push(
                 true,
                 format!("operation `{op}`: parameter `{name}: {ty}` removed"),
             );
         }
     }
+    for (name, before) in &old.options {
+        match new.options.iter().find(|(n, _)| n == name) {
+            None if named(&new.params, name) => {}
+            None => report.push(
+                true,
+                format!("operation `{op}`: optional parameter `{name}: {before}` removed"),
+            ),
+            Some((_, after)) if after != before => {
+                let (breaking, how) = retyped(before, after);
+                report.push(
+                    breaking,
+                    format!("operation `{op}`: optional parameter `{name}` retyped {before} → {after} ({how})"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, ty) in &new.options {
+        if !named(&old.options, name) && !named(&old.params, name) {
+            report.push(
+                false,
+                format!("operation `{op}`: new optional parameter `.{name}({ty})`"),
+            );
+        }
+    }
     for (name, ty) in &new.params {
         match old.params.iter().find(|(n, _)| n == name) {
+            None if named(&old.options, name) => report.push(
+                true,
+                format!("operation `{op}`: optional parameter `{name}: {ty}` is now required"),
+            ),
             None if ty.is_optional() => report.push(
                 true,
                 format!(

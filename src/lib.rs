@@ -146,7 +146,7 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         ),
         extra_derives: options.extra_derives.clone(),
         tag_features: options.tag_features,
-        example_crate: options.tag_features.then(|| crate_name.clone()),
+        example_crate: options.tag_features.then(|| output::lib_name(&crate_name)),
     };
     let tokens = emit::emit(&lowered.api, &emit_options);
     let spec_name = source.origin.file_name();

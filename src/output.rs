@@ -28,7 +28,9 @@ pub fn format_code(emitted: crate::emit::Emitted) -> Result<Code, String> {
         let file: syn::File = syn::parse2(tokens).map_err(|e| {
             format!("internal error: sdkgen produced Rust that does not parse ({e}); please report this with the spec")
         })?;
-        Ok(escape_bidi_controls(space_items(&prettyplease::unparse(&file))))
+        Ok(escape_bidi_controls(space_items(&prettyplease::unparse(
+            &file,
+        ))))
     };
     Ok(Code {
         root: format(emitted.root)?,
@@ -76,7 +78,15 @@ fn indent_into(out: &mut String, text: &str) {
 /// indentation.
 fn space_items(text: &str) -> String {
     const STARTS: &[&str] = &[
-        "///", "#[", "pub ", "pub(", "fn ", "impl", "mod ", "const ", "super::runtime::impl_",
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "fn ",
+        "impl",
+        "mod ",
+        "const ",
+        "super::runtime::impl_",
     ];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
@@ -217,6 +227,8 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
             .replace("{{sdkgen_version}}", env!("CARGO_PKG_VERSION"))
             .replace("{{spec}}", spec_name)
             .replace("{{name}}", crate_name)
+            .replace("{{lib}}", &lib_name(crate_name))
+            .replace("{{first_call}}", &first_call(api))
             .replace("{{version}}", &version)
             .replace("{{description}}", &description)
             .replace("{{dependencies}}", &deps.join("\n"))
@@ -236,11 +248,13 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
     vec![
         File {
             path: "Cargo.toml".into(),
-            contents: fill(CARGO_TOML, &cargo_features(api)),
+            contents: fill(CARGO_TOML, &cargo_features(api))
+                .replace("{{lib_table}}", &lib_table(crate_name)),
         },
         File {
             path: "README.md".into(),
-            contents: fill(README, &readme_features(api, crate_name)),
+            contents: fill(README, &readme_features(api, crate_name))
+                .replace("{{operations_by_tag}}", &operations_by_tag(api)),
         },
         File {
             path: PathBuf::from("src").join("lib.rs"),
@@ -331,6 +345,110 @@ fn toml_string(text: &str) -> String {
         }
     }
     out.push('"');
+    out
+}
+
+/// The name a crate is used by in Rust code: its package name in snake case (`my-api` and
+/// `MyApi` are both `my_api`; rustc would warn on a library called `MyApi`).
+pub fn lib_name(crate_name: &str) -> String {
+    crate::naming::ident(crate_name, crate::naming::Case::Snake)
+}
+
+/// A `[lib]` table when the library's name is not cargo's default for the package.
+fn lib_table(crate_name: &str) -> String {
+    let lib = lib_name(crate_name);
+    if lib == crate_name.replace('-', "_") {
+        String::new()
+    } else {
+        format!("\n[lib]\nname = \"{lib}\"\npath = \"src/lib.rs\"\n")
+    }
+}
+
+/// The operation a new user most likely calls first: a `GET` in the largest tag, with the
+/// fewest required parameters and the shortest path (the spec's order breaks ties).
+fn first_operation(api: &Api) -> Option<&crate::ir::Operation> {
+    let tag_size = |op: &crate::ir::Operation| {
+        let tag = op.tags.first();
+        api.operations
+            .iter()
+            .filter(|o| o.tags.first() == tag)
+            .count()
+    };
+    let biggest = api.operations.iter().map(tag_size).max()?;
+    api.operations
+        .iter()
+        .filter(|op| !op.deprecated)
+        .min_by_key(|op| {
+            (
+                op.method != crate::ir::Method::Get,
+                tag_size(op) != biggest,
+                op.required_params().count() + usize::from(op.body.is_some()),
+                op.path.len(),
+            )
+        })
+}
+
+/// The README's first call: the operation's required arguments as placeholders.
+fn first_call(api: &Api) -> String {
+    let Some(op) = first_operation(api) else {
+        return String::new();
+    };
+    let mut args: Vec<String> = op
+        .required_params()
+        .map(|p| match p.ty {
+            crate::ir::Ty::String => format!("{:?}", p.wire_name),
+            crate::ir::Ty::I32 | crate::ir::Ty::I64 | crate::ir::Ty::U64 => "1".into(),
+            crate::ir::Ty::Bool => "true".into(),
+            _ => p.name.clone(),
+        })
+        .collect();
+    if op.body.is_some() {
+        args.push("&body".into());
+    }
+    let call = format!("client.{}({}).await?", op.name, args.join(", "));
+    match op.success {
+        crate::ir::Success::Empty => format!("{call};"),
+        _ => format!("let answer = {call};"),
+    }
+}
+
+/// The README's list of operations, by tag (in the order tags first appear), each with its
+/// summary and HTTP line.
+fn operations_by_tag(api: &Api) -> String {
+    let mut tags: Vec<&str> = Vec::new();
+    for op in &api.operations {
+        let tag = op.tags.first().map_or("", String::as_str);
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    let mut out = String::from("\n## Operations\n");
+    for tag in tags {
+        let heading = if tag.trim().is_empty() { "Other" } else { tag };
+        out.push_str(&format!(
+            "\n### {}\n\n",
+            one_line(heading).replace('#', "\\#")
+        ));
+        for op in api
+            .operations
+            .iter()
+            .filter(|op| op.tags.first().map_or("", String::as_str) == tag)
+        {
+            let summary = op
+                .docs
+                .summary
+                .as_deref()
+                .map(|s| format!(": {}", one_line(s).trim()))
+                .unwrap_or_default();
+            let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+            out.push_str(&format!(
+                "- `{}` (`{} {}`){deprecated}{summary}\n",
+                op.name,
+                op.method.as_str(),
+                op.path.replace('`', "'")
+            ));
+        }
+    }
     out
 }
 

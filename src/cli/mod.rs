@@ -166,6 +166,12 @@ fn crate_name(args: &SpecArgs) -> Result<String, u8> {
         eprintln!("error: cannot make a crate name from `{spec_name}`; pass --crate-name");
         return Err(exit::USAGE);
     }
+    let lib = crate::output::lib_name(&name);
+    if lib != name.replace('-', "_") {
+        eprintln!(
+            "note: the package is `{name}`; its library is `{lib}` (Rust names crates in snake case), so code says `{lib}::Client`"
+        );
+    }
     Ok(name)
 }
 

@@ -17,15 +17,11 @@ const DIFF_LINES: usize = 24;
 pub fn check(source: &Source, generated: &Generated, out: &Path) -> Outcome {
     let files = generated.crate_files();
     let mut stale = Vec::new();
-    let mut report = None;
     for file in &files {
         let path = out.join(&file.path);
         match std::fs::read_to_string(&path) {
             Ok(old) if old == file.contents => {}
             Ok(old) => {
-                if file.path.ends_with("lib.rs") {
-                    report = api_changes(&old, &file.contents);
-                }
                 stale.push(format!(
                     "  stale: {}\n{}",
                     path.display(),
@@ -39,6 +35,7 @@ pub fn check(source: &Source, generated: &Generated, out: &Path) -> Outcome {
         println!("{} is up to date ({})", out.display(), summary(generated));
         return Ok(());
     }
+    let report = api_changes(out, generated);
     // The spec that was used, named as it was given: without `--spec`, `generate` would
     // read the embedded one and overwrite the user's SDK with it.
     let spec_arg = match &source.origin {
@@ -65,13 +62,7 @@ pub fn check(source: &Source, generated: &Generated, out: &Path) -> Outcome {
 pub fn write(source: &Source, generated: &Generated, out: &Path) -> Outcome {
     let files = generated.crate_files();
     // Read before writing: what the API was.
-    let report = files
-        .iter()
-        .find(|f| f.path.ends_with("lib.rs"))
-        .and_then(|new| {
-            let old = std::fs::read_to_string(out.join(&new.path)).ok()?;
-            api_changes(&old, &new.contents)
-        });
+    let report = api_changes(out, generated);
     println!(
         "sdkgen: {} → {} ({})",
         source.origin,
@@ -120,13 +111,24 @@ fn summary(generated: &Generated) -> String {
     )
 }
 
-/// The public API changes from the old `src/lib.rs` to the new one, when the API moved.
-fn api_changes(old: &str, new: &str) -> Option<Report> {
-    if old == new {
-        return None;
-    }
-    let report = compare(&Surface::of(old)?, &Surface::of(new)?);
+/// The public API changes from the SDK on disk to the generated one, when the API moved.
+fn api_changes(out: &Path, generated: &Generated) -> Option<Report> {
+    let new = Surface::of_files(&generated.parts.root, Some(&generated.parts.types))?;
+    let report = compare(&surface_on_disk(out)?, &new);
     (!report.is_empty()).then_some(report)
+}
+
+/// The public API of the SDK crate at `out`: its `client.rs` and `types.rs`, or the single
+/// `lib.rs` that sdkgen wrote before the crate had modules of its own.
+fn surface_on_disk(out: &Path) -> Option<Surface> {
+    let src = out.join("src");
+    match std::fs::read_to_string(src.join("client.rs")) {
+        Ok(client) => {
+            let types = std::fs::read_to_string(src.join("types.rs")).ok();
+            Surface::of_files(&client, types.as_deref())
+        }
+        Err(_) => Surface::of(&std::fs::read_to_string(src.join("lib.rs")).ok()?),
+    }
 }
 
 /// A unified diff of two texts, at most [`DIFF_LINES`] lines, indented under its file name.

@@ -204,7 +204,8 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             .map(|&i| auth_tokens(&api.auth[i].kind, &api.auth[i].key));
         quote!(&[#(#schemes),*])
     });
-    let new = quote!(super::runtime::Request::new(::reqwest::Method::#method, #path, &[#(#auth),*]));
+    let new =
+        quote!(super::runtime::Request::new(::reqwest::Method::#method, #path, &[#(#auth),*]));
     if statements.is_empty() {
         return quote! {
             fn request(&self) -> Result<super::runtime::Request, super::Error> {
@@ -557,7 +558,10 @@ fn example(op: &Operation, krate: &str) -> String {
         args.push(p.name.clone());
     }
     if let Some(body) = &op.body {
-        inputs.push(format!("body: {}", lifetime_free(body_type(body, Scope::Root))));
+        inputs.push(format!(
+            "body: {}",
+            lifetime_free(body_type(body, Scope::Root))
+        ));
         args.push("body".into());
     }
     let mut call = format!("client.{}({})", op.name, args.join(", "));

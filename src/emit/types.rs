@@ -26,10 +26,7 @@ pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
         });
     let allows = super::generated_allows().to_string();
     // Inner attributes: the module is a file of its own in a crate, inline for `include!`.
-    let allows: TokenStream = allows
-        .replacen('#', "#!", 1)
-        .parse()
-        .expect("an attribute");
+    let allows: TokenStream = allows.replacen('#', "#!", 1).parse().expect("an attribute");
     quote! {
         //! The API's models, one per schema.
         #allows

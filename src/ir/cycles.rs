@@ -90,10 +90,9 @@ fn type_graph(
 /// The named types a type holds inline.
 fn inline_targets(kind: &TypeKind) -> Vec<&str> {
     match kind {
-        TypeKind::Struct(Struct { fields, .. }) | TypeKind::Headers(fields) => fields
-            .iter()
-            .filter_map(|f| inline_named(&f.ty))
-            .collect(),
+        TypeKind::Struct(Struct { fields, .. }) | TypeKind::Headers(fields) => {
+            fields.iter().filter_map(|f| inline_named(&f.ty)).collect()
+        }
         TypeKind::Untagged(vs) => vs.iter().filter_map(|v| inline_named(&v.ty)).collect(),
         TypeKind::Tagged(t) => t
             .variants

@@ -104,8 +104,9 @@ pub fn lower(
         return Err(reasons);
     }
     webhook_payloads(ops.schemas, webhooks);
+    let renames = schemas.shared_names();
     let mut sink = schemas.sink;
-    let places = schemas.places;
+    let mut places = schemas.places;
     let mut types: Vec<TypeDef> = schemas.types.into_values().collect();
     break_alias_cycles(&mut types, &mut sink);
     box_recursive_fields(&mut types);
@@ -135,6 +136,10 @@ pub fn lower(
         part_types,
         features: Vec::new(),
     };
+    super::rename::rename_types(&mut api, &renames);
+    for place in places.values_mut() {
+        super::rename::rename_in(&mut place.ty, &renames);
+    }
     super::features::assign(&mut api);
     super::features::drop_unknown_fields_of_sent_types(&mut api);
     let notes = sink.finish()?;

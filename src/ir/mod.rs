@@ -6,6 +6,7 @@ mod cycles;
 mod features;
 mod lower;
 mod operations;
+mod rename;
 mod schemas;
 
 pub use features::{select, Gate, TagFeature};

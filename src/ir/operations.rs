@@ -9,8 +9,8 @@ use openapiv3::{
 use super::schemas::{SchemaType, Schemas};
 use super::{
     AuthKind, AuthScheme, BodyEncoding, Docs, ErrorBody, ErrorResponse, Field, Gate, Method,
-    Operation, Param, ParamLocation, Presence, ParamStyle, RequestBody, StatusMatch, StatusVariant, Success, Ty,
-    TypeKind,
+    Operation, Param, ParamLocation, ParamStyle, Presence, RequestBody, StatusMatch, StatusVariant,
+    Success, Ty, TypeKind,
 };
 use crate::diagnostics::{join, unescape_token, Diagnostic, Sink};
 use crate::naming::{Case, Namespace};
@@ -32,9 +32,35 @@ pub const CLIENT_RESERVED: &[&str] = &[
 
 /// Names the `builder` module must not give a builder: the prelude's, which its code uses.
 pub const BUILDER_MODULE_RESERVED: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Send", "Sync",
-    "Sized", "Clone", "Copy", "Debug", "Default", "Future", "IntoFuture", "Drop", "Fn", "FnMut",
-    "FnOnce", "Iterator", "From", "Into", "ToString", "ToOwned", "PartialEq", "Eq",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Send",
+    "Sync",
+    "Sized",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Future",
+    "IntoFuture",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "From",
+    "Into",
+    "ToString",
+    "ToOwned",
+    "PartialEq",
+    "Eq",
 ];
 
 /// Names a request builder defines itself (its fields, methods and locals); parameters get
@@ -54,9 +80,9 @@ const BUILDER_RESERVED: &[&str] = &[
 
 /// The name a spec gives an item for SDKs, over the one sdkgen would make
 /// (`x-speakeasy-name-override`, Fern's `x-fern-parameter-name`).
-pub(super) fn name_override<'e>(
-    extensions: &'e indexmap::IndexMap<String, serde_json::Value>,
-) -> Option<&'e str> {
+pub(super) fn name_override(
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Option<&str> {
     ["x-speakeasy-name-override", "x-fern-parameter-name"]
         .iter()
         .find_map(|k| extensions.get(*k)?.as_str())
@@ -73,7 +99,9 @@ fn method_label(op: &SpecOperation) -> Option<String> {
     let method = op.extensions.get("x-fern-sdk-method-name")?.as_str()?;
     let group = match op.extensions.get("x-fern-sdk-group-name") {
         Some(serde_json::Value::String(g)) => vec![g.as_str()],
-        Some(serde_json::Value::Array(groups)) => groups.iter().filter_map(|g| g.as_str()).collect(),
+        Some(serde_json::Value::Array(groups)) => {
+            groups.iter().filter_map(|g| g.as_str()).collect()
+        }
         _ => Vec::new(),
     };
     let mut words = group;

@@ -33,6 +33,9 @@ pub struct Schemas<'a> {
     inline: HashMap<String, Ty>,
     /// Inline types by what they are, to give equal ones one name.
     inline_shapes: HashMap<(TypeKind, Docs), String>,
+    /// The hints each deduplicated inline type was reached with: one named for its first
+    /// user is renamed for what its users share ([`Schemas::shared_names`]).
+    inline_hints: BTreeMap<String, Vec<String>>,
     /// Inline schemas being lowered, by pointer: the hint they were named from, and the name
     /// reserved when one is reached again while it is lowered (an `allOf` merges a component's
     /// properties, and one of them leads back): that use refers to the type by name instead of
@@ -75,6 +78,7 @@ impl<'a> Schemas<'a> {
             uses: Uses::default(),
             inline: HashMap::new(),
             inline_shapes: HashMap::new(),
+            inline_hints: BTreeMap::new(),
             in_progress: HashMap::new(),
             depth: 0,
             settings,
@@ -108,6 +112,51 @@ impl<'a> Schemas<'a> {
             pointer: String::new(),
         };
         self.types.insert(name, def);
+    }
+
+    /// New names for inline types that several places share: named for their first user
+    /// (`ReposListForOrg direction` gave `ReposListForOrgDirection`), they are named for what
+    /// all their users have in common (`Direction`). Old name → new name.
+    pub fn shared_names(&mut self) -> HashMap<String, String> {
+        let mut renames = HashMap::new();
+        for (name, hints) in &self.inline_hints {
+            if hints.len() < 2 {
+                continue;
+            }
+            let words: Vec<Vec<String>> = hints
+                .iter()
+                .map(|h| {
+                    heck::AsSnakeCase(h)
+                        .to_string()
+                        .split('_')
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .collect();
+            let shortest = words.iter().map(Vec::len).min().unwrap_or(0);
+            let shared = |at: &dyn Fn(&Vec<String>, usize) -> String| {
+                (0..shortest)
+                    .take_while(|&i| words.iter().all(|w| at(w, i) == at(&words[0], i)))
+                    .count()
+            };
+            let suffix = shared(&|w, i| w[w.len() - 1 - i].clone());
+            if suffix == 0 {
+                continue;
+            }
+            // What the users share at both ends: `IssuesList state` and `IssuesListForRepo
+            // state` give `IssuesListState`; users with nothing in front give `State`.
+            let prefix = shared(&|w, i| w[i].clone()).min(shortest - suffix);
+            let first = &words[0];
+            let mut chosen: Vec<&str> = first[..prefix].iter().map(String::as_str).collect();
+            chosen.extend(first[first.len() - suffix..].iter().map(String::as_str));
+            let suffix = chosen.join(" ");
+            if crate::naming::ident(&suffix, Case::Camel) == *name {
+                continue;
+            }
+            renames.insert(name.clone(), self.namespace.claim(&suffix, Case::Camel));
+        }
+        renames
     }
 
     /// Whether `ty` names a struct (a model with properties).
@@ -302,15 +351,20 @@ impl<'a> Schemas<'a> {
                 // A spec inlined by a bundler repeats one schema wherever it is used: equal
                 // inline types are one type (children were deduplicated first, bottom up).
                 let key = (kind, docs);
-                match self.inline_shapes.get(&key) {
-                    Some(name) => Ty::Named(name.clone()),
+                let name = match self.inline_shapes.get(&key) {
+                    Some(name) => name.clone(),
                     None => {
                         let (kind, docs) = key.clone();
                         let name = self.insert_type(hint, docs, kind);
                         self.inline_shapes.insert(key, name.clone());
-                        Ty::Named(name)
+                        name
                     }
+                };
+                let hints = self.inline_hints.entry(name.clone()).or_default();
+                if !hints.iter().any(|h| h == hint) {
+                    hints.push(hint.to_string());
                 }
+                Ty::Named(name)
             }
         };
         if let Ty::Named(_) = ty {

@@ -14,20 +14,19 @@ async fn query_styles() {
     let client = Client::new().with_base_url(&server.base_url);
     let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     client
-        .query(
-            Some(&strings(&["a b", "c"])),
-            Some(&strings(&["x,y", "z"])),
-            Some(&[1, 2]),
-            Some(&[3, 4]),
-            Some(&QueryFilter {
-                color: Some("red".into()),
-                size: Some(2),
-            }),
-            Some(&QueryPoint {
-                x: Some(1),
-                y: None,
-            }),
-        )
+        .query()
+        .exploded(&strings(&["a b", "c"]))
+        .compact(&strings(&["x,y", "z"]))
+        .spaced(&[1, 2])
+        .piped(&[3, 4])
+        .filter(QueryFilter {
+            color: Some("red".into()),
+            size: Some(2),
+        })
+        .point(QueryPoint {
+            x: Some(1),
+            y: None,
+        })
         .await
         .unwrap();
     assert_eq!(
@@ -64,7 +63,9 @@ async fn no_operation_id_header_lists_and_cookies() {
     let tags = vec!["a".to_string(), "b c".to_string()];
     // Named from the method and the path's words.
     client
-        .get_no_operation_id_id(7, Some(&tags), Some("dark; x=1"))
+        .get_no_operation_id_id(7)
+        .x_tags(&tags)
+        .theme("dark; x=1")
         .await
         .unwrap();
     let sent = &server.requests()[0];
