@@ -283,14 +283,8 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
 /// would. The generated modules are prettyplease's layout and marked for rustfmt to skip, so
 /// that `cargo fmt` in the user's workspace never makes `--check` see drift.
 fn crate_root(api: &Api, spec_name: &str) -> String {
-    let mut docs = vec![format!("# {}", one_line(&api.title).trim())];
-    if let Some(description) = &api.description {
-        let text = crate::emit::for_rustdoc(description.trim());
-        if !text.is_empty() {
-            docs.push(String::new());
-            docs.extend(text.lines().map(|l| l.trim_end().to_string()));
-        }
-    }
+    let title = crate::emit::for_rustdoc(one_line(&api.title).trim());
+    let mut docs = vec![format!("# {}", one_line(&title).trim())];
     docs.push(String::new());
     docs.push(
         "Start with [`Client`]: one method per operation, each returning a request to `.await`."
@@ -308,7 +302,7 @@ fn crate_root(api: &Api, spec_name: &str) -> String {
          #[rustfmt::skip]\nmod client;\n#[doc(hidden)]\npub mod runtime;\n#[rustfmt::skip]\npub mod types;\n\n\
          pub use client::*;\npub use runtime::{{{RUNTIME_EXPORTS}}};\n"
     ));
-    out
+    escape_bidi_controls(out)
 }
 
 /// Spec text on one line, control characters (newlines, bidi overrides) as spaces: for a

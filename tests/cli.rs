@@ -33,14 +33,14 @@ fn generate_without_arguments_writes_the_modbox_crate() {
             "{dep} missing from {cargo}"
         );
     }
-    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
-    assert!(lib.contains("pub async fn update_sandbox_image("));
+    let client = std::fs::read_to_string(root.join("src/client.rs")).unwrap();
+    assert!(client.contains("pub fn update_sandbox_image<'a>("));
     assert!(root.join("README.md").exists());
 
     // Running again changes nothing, and says so.
     let again = sdkgen(dir.path(), &["generate"]);
     assert!(
-        text(&again.stdout).matches("unchanged").count() == 3,
+        text(&again.stdout).matches("unchanged").count() == 6,
         "{}",
         text(&again.stdout)
     );
@@ -265,7 +265,7 @@ fn check_shows_a_short_diff_and_the_api_changes_without_writing() {
         &["generate", "--spec", &after, "--out", out_arg],
     );
     assert!(written.status.success(), "{}", text(&written.stderr));
-    let lib_before = std::fs::read(out.join("src/lib.rs")).unwrap();
+    let client_before = std::fs::read(out.join("src/client.rs")).unwrap();
 
     let check = sdkgen(
         dir.path(),
@@ -274,17 +274,23 @@ fn check_shows_a_short_diff_and_the_api_changes_without_writing() {
     let stderr = text(&check.stderr);
     assert_eq!(check.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("stale: "), "{stderr}");
-    assert!(stderr.contains("src/lib.rs"), "{stderr}");
+    assert!(stderr.contains("src/client.rs"), "{stderr}");
     // A unified diff, cut short.
     assert!(stderr.contains("\n    @@ -"), "{stderr}");
-    assert!(stderr.contains("\n    -        owner: &str,"), "{stderr}");
+    assert!(
+        stderr.contains("\n    -    /// let answer = client.list_pets(owner).limit(limit).await?;"),
+        "{stderr}"
+    );
     assert!(stderr.contains("more diff line(s)"), "{stderr}");
     assert!(
         stderr.contains("BREAKING  operation `adopt_pet` removed"),
         "{stderr}"
     );
     assert!(stderr.contains(&format!("--spec {before}")), "{stderr}");
-    assert_eq!(std::fs::read(out.join("src/lib.rs")).unwrap(), lib_before);
+    assert_eq!(
+        std::fs::read(out.join("src/client.rs")).unwrap(),
+        client_before
+    );
 }
 
 /// A user's spec that shares the embedded spec's file name: the `--check` hint must still name
@@ -330,8 +336,8 @@ fn the_check_hint_names_the_spec_that_was_used() {
     let args: Vec<&str> = hint.split_whitespace().skip(1).collect();
     let followed = sdkgen(dir.path(), &args);
     assert!(followed.status.success(), "{}", text(&followed.stderr));
-    let lib = std::fs::read_to_string(dir.path().join("out/src/lib.rs")).unwrap();
-    assert!(lib.contains("Replace a sandbox image's settings"));
+    let client = std::fs::read_to_string(dir.path().join("out/src/client.rs")).unwrap();
+    assert!(client.contains("Replace a sandbox image's settings"));
     let again = sdkgen(
         dir.path(),
         &[

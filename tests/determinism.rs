@@ -90,7 +90,13 @@ fn the_output_does_not_depend_on_where_the_spec_or_the_output_is() {
             String::from_utf8_lossy(&out.stderr)
         );
         let mut files = Vec::new();
-        for file in ["Cargo.toml", "README.md", "src/lib.rs"] {
+        for file in [
+            "Cargo.toml",
+            "README.md",
+            "src/lib.rs",
+            "src/client.rs",
+            "src/types.rs",
+        ] {
             let text = std::fs::read_to_string(dir.join("sdk").join(file)).unwrap();
             for place in [dir, cwd, root] {
                 let place = place.to_string_lossy();

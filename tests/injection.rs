@@ -130,7 +130,16 @@ fn spec_text_cannot_add_items_or_attributes() {
     let mut attributes = items.attributes.clone();
     attributes.sort();
     attributes.dedup();
-    let allowed = ["allow", "cfg", "derive", "doc", "rustfmt::skip", "serde"];
+    let allowed = [
+        "allow",
+        "cfg",
+        "deprecated",
+        "derive",
+        "doc",
+        "must_use",
+        "non_exhaustive",
+        "serde",
+    ];
     for attr in &attributes {
         assert!(allowed.contains(&attr.as_str()), "attribute `#[{attr}]`");
     }

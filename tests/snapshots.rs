@@ -34,8 +34,22 @@ fn item(code: &str, name: &str) -> String {
 
 fn collect(items: &[syn::Item], name: &str, found: &mut Vec<String>) {
     let one = |item: syn::Item| unparse_item(&item);
+    // An operation's method comes with its request builder: the struct and its impls.
+    let builder = heck::AsUpperCamelCase(name).to_string();
+    let is_builder = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == builder));
     for item in items {
         match item {
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    match item {
+                        syn::Item::Struct(s) if s.ident == builder => found.push(one(item.clone())),
+                        syn::Item::Impl(i) if is_builder(&i.self_ty) => {
+                            found.push(one(item.clone()))
+                        }
+                        _ => {}
+                    }
+                }
+            }
             syn::Item::Struct(s) if s.ident == name => found.push(one(item.clone())),
             syn::Item::Enum(e) if e.ident == name => found.push(one(item.clone())),
             syn::Item::Type(t) if t.ident == name => found.push(one(item.clone())),

@@ -28,7 +28,7 @@ pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
             summary: Some(
                 "One method per operation; each returns a request to `.await`.".to_string(),
             ),
-            description: None,
+            description: api.description.clone(),
         },
         &["Cheap to clone: clones share one connection pool.".to_string()],
     );

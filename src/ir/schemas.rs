@@ -187,10 +187,6 @@ impl<'a> Schemas<'a> {
             {
                 docs.summary = None;
             }
-            // Every item gets a doc line; where the spec says nothing, name the schema.
-            if docs.summary.is_none() && docs.description.is_none() {
-                docs.summary = Some(format!("The `{key}` schema."));
-            }
             let nullable = matches!(schema, ReferenceOr::Item(s) if s.schema_data.nullable);
             let lowered = SchemaType {
                 ty: Ty::Named(name.clone()),

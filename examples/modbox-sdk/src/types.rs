@@ -12,7 +12,6 @@
     clippy::tabs_in_doc_comments,
     deprecated
 )]
-/// The `HTTPValidationError` schema.
 #[derive(
     Debug,
     Clone,
@@ -95,7 +94,6 @@ pub struct SandboxImageUpdate {
     pub ttl_seconds: super::runtime::Nullable<i64>,
 }
 
-/// The `ValidationError` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidationError {
     pub loc: ::std::vec::Vec<ValidationErrorLocItems>,
@@ -110,7 +108,6 @@ pub struct ValidationError {
     >,
 }
 
-/// The `ValidationErrorLocItems` schema.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItems {
