@@ -10,6 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "responses",
         "scalars-and-directions",
         "parameter-styles",
+        "calls",
     ] {
         sdkgen::Config::new()
             .file_name(format!("{}.rs", fixture.replace('-', "_")))

@@ -339,8 +339,12 @@ fn read_fn(api: &Api, op: &Operation) -> TokenStream {
                 let wire = f.wire_name.to_ascii_lowercase();
                 quote!(#field: answer.header(#wire),)
             });
-            quote!(super::types::#ident { #(#fields)* })
+            quote!(let headers = super::types::#ident { #(#fields)* };)
         }
+        None => TokenStream::new(),
+    };
+    let headers_value = match op.headers {
+        Some(_) => quote!(headers),
         None => quote!(()),
     };
     let answer = if consumes {
@@ -351,7 +355,8 @@ fn read_fn(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         fn read(#answer: super::runtime::Answer) -> Result<super::runtime::Response<#ok, #headers_ty>, super::Error> {
             #decode
-            Ok(answer.respond(#body, #headers))
+            #headers
+            Ok(answer.respond(#body, #headers_value))
         }
     }
 }

@@ -54,3 +54,7 @@ pub mod parameter_styles {
 pub mod tags_pets {
     include!(concat!(env!("OUT_DIR"), "/tags_pets.rs"));
 }
+
+pub mod calls {
+    include!(concat!(env!("OUT_DIR"), "/calls.rs"));
+}
