@@ -37,6 +37,12 @@ fn every_kind_of_change_is_reported_and_the_breaking_ones_marked() {
         breaking.contains(&"operation `list_pets`: newly required parameter `owner: &str`"),
         "{report}"
     );
+    // Optional parameters are named: a removed one breaks the calls that set it, a new one
+    // breaks nobody.
+    assert!(
+        breaking.contains(&"operation `get_pet`: optional parameter `fields: &str` removed"),
+        "{report}"
+    );
     // Widening and additions are listed, unmarked.
     let other: Vec<&str> = report
         .changes
@@ -49,6 +55,10 @@ fn every_kind_of_change_is_reported_and_the_breaking_ones_marked() {
         "{report}"
     );
     assert!(other.contains(&"type `Owner` added"), "{report}");
+    assert!(
+        other.contains(&"operation `list_pets`: new optional parameter `.status(Status)`"),
+        "{report}"
+    );
     insta::assert_snapshot!(report.to_string());
 }
 

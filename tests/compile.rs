@@ -1,5 +1,5 @@
-//! Generated SDKs compile, are clippy-clean and rustdoc-clean with `-D warnings`: the embedded
-//! spec (through the CLI, exactly as a user runs it) and every fixture, built together in one
+//! Generated SDKs compile, are clippy-clean and rustdoc-clean with `-D warnings`, their doc
+//! examples compile, and `cargo fmt --check` passes on them: the embedded spec (through the CLI, exactly as a user runs it) and every fixture, built together in one
 //! scratch workspace with one target directory, so dependencies are built once and kept.
 
 mod support;
@@ -69,6 +69,14 @@ fn generated_crates_are_clippy_clean() {
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
     assert_success(&doc, "generated docs do not pass rustdoc");
+
+    // Each operation's example call compiles (`no_run` doctests).
+    let doctests = scratch.cargo(&["test", "--workspace", "--doc", "--quiet"]);
+    assert_success(&doctests, "generated doc examples do not compile");
+
+    // A workspace holding generated crates stays `cargo fmt` clean.
+    let fmt = scratch.cargo(&["fmt", "--all", "--", "--check"]);
+    assert_success(&fmt, "generated crates are not rustfmt-clean");
 }
 
 /// Cargo features per OpenAPI tag: a user who turns the defaults off and enables one tag gets
