@@ -2,8 +2,11 @@
 //! all tags, one tag, and none. Dependencies are built first and kept, so each figure is the
 //! SDK crate alone, dev profile, as a user's `cargo build` after a regeneration pays it.
 //!
-//! `cargo run --release --example sdk_compile -- [SPEC] [TAG-FEATURE]`
-//! (default: `../shared/corpus/specs/oxide/nexus.json` and its `disks` feature).
+//! `cargo run --release --example sdk_compile -- [SPEC] [TAG-FEATURE] [--peer SDKGEN-BINARY]`
+//! (default: `../shared/corpus/specs/oxide/nexus.json` and its `disks` feature). With `--peer`,
+//! the SDK another sdkgen binary (an older build) generates for the same spec is compiled in
+//! the same run, alternating, and the ratio printed: the cost of a change to the generated
+//! code, measured against what it replaces on the same machine at the same time.
 //!
 //! Each build runs in a child of a fresh process of this example (`--measure`), whose
 //! `RUSAGE_CHILDREN` peak is then rustc's (or cargo's, whichever is larger) for that build only.
@@ -13,10 +16,15 @@ use std::process::Command;
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--measure") {
         return measure(&args[1..]);
     }
+    let peer = args.iter().position(|a| a == "--peer").map(|i| {
+        let binary = args.get(i + 1).cloned().expect("--peer needs a binary");
+        args.drain(i..i + 2);
+        PathBuf::from(binary)
+    });
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let spec = args
         .first()
@@ -25,11 +33,11 @@ fn main() {
     let one_tag = args.get(1).cloned().unwrap_or_else(|| "disks".to_string());
     let scratch = root.join("target/sdk-compile-bench");
     let krate = scratch.join("sdk");
-    generate_crate(root, &spec, &krate, &[]);
+    generate_crate(root, &spec, &krate, &[], None);
     // The same SDK with models that drop unknown fields (what sdkgen generated before it kept
     // them): the peer the cost of keeping them is measured against, in the same run.
     let dropping = scratch.join("sdk-drop");
-    generate_crate(root, &spec, &dropping, &["--drop-unknown-fields"]);
+    generate_crate(root, &spec, &dropping, &["--drop-unknown-fields"], None);
     let target = scratch.join("target");
     println!("dependencies: building once");
     run(&mut cargo_build(&krate, &target, &[]));
@@ -37,9 +45,7 @@ fn main() {
     println!(
         "{} ({} lines of Rust)",
         spec.display(),
-        std::fs::read_to_string(krate.join("src/lib.rs"))
-            .map(|t| t.lines().count())
-            .unwrap_or(0)
+        lines_of_rust(&krate)
     );
     println!("| features | compile s | rustc peak MiB |\n|---|---|---|");
     let one = ["--no-default-features", "--features", one_tag.as_str()];
@@ -53,41 +59,75 @@ fn main() {
     }
 
     println!("\nunknown fields kept (default) vs dropped, all tags, 3 rounds alternating:");
-    run(&mut cargo_build(&dropping, &target, &[]));
-    let (mut kept, mut dropped) = (Vec::new(), Vec::new());
+    alternate(
+        ("keep unknown fields", &krate),
+        ("drop unknown fields", &dropping),
+        &target,
+    );
+
+    if let Some(binary) = peer {
+        let older = scratch.join("sdk-peer");
+        generate_crate(root, &spec, &older, &[], Some(&binary));
+        println!(
+            "\nthis sdkgen vs {} ({} lines), all tags, 3 rounds alternating:",
+            binary.display(),
+            lines_of_rust(&older)
+        );
+        alternate(("this sdkgen", &krate), ("peer", &older), &target);
+    }
+}
+
+/// Clean builds of two crates, alternating, 3 rounds: medians and their ratio.
+fn alternate(a: (&str, &Path), b: (&str, &Path), target: &Path) {
+    run(&mut cargo_build(b.1, target, &[]));
+    let (mut first, mut second) = (Vec::new(), Vec::new());
     for _ in 0..3 {
-        kept.push(timed_build(&krate, &target));
-        dropped.push(timed_build(&dropping, &target));
+        first.push(timed_build(a.1, target));
+        second.push(timed_build(b.1, target));
     }
     let median = |v: &mut Vec<(f64, u64)>| {
-        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        v.sort_by(|x, y| x.0.total_cmp(&y.0));
         v[v.len() / 2]
     };
-    let (k, d) = (median(&mut kept), median(&mut dropped));
-    println!("| models | compile s (median) | rustc peak MiB |\n|---|---|---|");
-    println!("| keep unknown fields | {:.2} | {} |", k.0, k.1);
-    println!("| drop unknown fields | {:.2} | {} |", d.0, d.1);
+    let (x, y) = (median(&mut first), median(&mut second));
+    println!("| SDK | compile s (median) | rustc peak MiB |\n|---|---|---|");
+    println!("| {} | {:.2} | {} |", a.0, x.0, x.1);
+    println!("| {} | {:.2} | {} |", b.0, y.0, y.1);
     println!(
-        "keep / drop: time {:.3}x, peak {:.3}x",
-        k.0 / d.0,
-        k.1 as f64 / d.1 as f64
+        "{} / {}: time {:.3}x, peak {:.3}x",
+        a.0,
+        b.0,
+        x.0 / y.0,
+        x.1 as f64 / y.1 as f64
     );
 }
 
-/// Writes the SDK of `spec` as the crate `sdk` at `krate`, a workspace of its own with
-/// sdkgen's lock file (the versions the tests use).
-fn generate_crate(root: &Path, spec: &Path, krate: &Path, flags: &[&str]) {
+/// Lines of Rust in a crate's `src`.
+fn lines_of_rust(krate: &Path) -> usize {
+    std::fs::read_dir(krate.join("src"))
+        .map(|dir| {
+            dir.flatten()
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .map(|t| t.lines().count())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Writes the SDK of `spec` as the crate `sdk` at `krate` (with this sdkgen, or the `binary`
+/// given), a workspace of its own with sdkgen's lock file (the versions the tests use).
+fn generate_crate(root: &Path, spec: &Path, krate: &Path, flags: &[&str], binary: Option<&Path>) {
     let _ = std::fs::remove_dir_all(krate);
-    run(Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "--",
-            "generate",
-            "--crate-name",
-            "sdk",
-        ])
+    let mut command = match binary {
+        Some(binary) => Command::new(binary),
+        None => {
+            let mut cargo = Command::new(env!("CARGO"));
+            cargo.args(["run", "--quiet", "--release", "--"]);
+            cargo
+        }
+    };
+    run(command
+        .args(["generate", "--crate-name", "sdk"])
         .args(flags)
         .arg("--spec")
         .arg(spec)

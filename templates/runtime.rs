@@ -1058,40 +1058,67 @@ impl<T, H> Response<T, H> {
 /// How an operation reads a successful answer: its body and declared headers, or its error.
 pub type Read<T, H, E> = fn(Answer) -> Result<Response<T, H>, Error<E>>;
 
-/// A call in flight: what awaiting a request builder runs.
+/// A boxed future: the one `Core::execute` gives, shared by every operation.
 pub type Pending<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-/// Sends `request` and reads the answer with the operation's `read`. Generic over the answer's
-/// types only, so operations with the same types share one compiled future.
-pub fn call<'a, T, H, E>(
-    core: &'a Core,
-    request: Result<Request, Error<E>>,
-    documented: &'static [(u16, u16)],
+/// A call in flight: the shared future that sends the request and reads the answer, then the
+/// operation's `read`. Generic over the answer's types, but only in a small `poll`: every
+/// operation awaits the same compiled future, so none compiles a state machine of its own.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, T, H, E> {
+    /// The answer on its way, or why the request could not be built (until it is returned).
+    sending: Result<Answering<'a, E>, Option<Error<E>>>,
     read: Read<T, H, E>,
-) -> Pending<'a, Result<Response<T, H>, Error<E>>>
-where
-    T: Send + 'a,
-    H: Send + 'a,
-    E: Send + 'a,
-{
-    Box::pin(async move { read(core.execute(request?, documented).await?) })
 }
 
-/// [`call`], for the body alone.
-pub fn call_body<'a, T, H, E>(
+/// The shared future of [`Core::execute`].
+type Answering<'a, E> = Pending<'a, Result<Answer, Error<E>>>;
+
+/// Starts sending `request` (or fails with why it could not be built) and reads the answer
+/// with `read`.
+pub fn call<'a, T, H, E: Send + 'a>(
     core: &'a Core,
     request: Result<Request, Error<E>>,
     documented: &'static [(u16, u16)],
     read: Read<T, H, E>,
-) -> Pending<'a, Result<T, Error<E>>>
-where
-    T: Send + 'a,
-    H: Send + 'a,
-    E: Send + 'a,
-{
-    Box::pin(
-        async move { read(core.execute(request?, documented).await?).map(Response::into_body) },
-    )
+) -> Call<'a, T, H, E> {
+    let sending = match request {
+        Ok(request) => Ok(Box::pin(core.execute(request, documented)) as Answering<'a, E>),
+        Err(e) => Err(Some(e)),
+    };
+    Call { sending, read }
+}
+
+impl<T, H, E: Unpin> std::future::Future for Call<'_, T, H, E> {
+    type Output = Result<Response<T, H>, Error<E>>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let this = self.get_mut();
+        match &mut this.sending {
+            Ok(pending) => pending.as_mut().poll(cx).map(|answer| (this.read)(answer?)),
+            Err(error) => std::task::Poll::Ready(Err(error.take().expect("polled after it ended"))),
+        }
+    }
+}
+
+/// A [`Call`] that gives the body alone: what awaiting a request builder runs.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct CallBody<'a, T, H, E>(pub Call<'a, T, H, E>);
+
+impl<T, H, E: Unpin> std::future::Future for CallBody<'_, T, H, E> {
+    type Output = Result<T, Error<E>>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.get_mut().0)
+            .poll(cx)
+            .map(|result| result.map(Response::into_body))
+    }
 }
 
 /// An answer read to its end: status, headers and body. An operation decodes it

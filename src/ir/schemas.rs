@@ -376,7 +376,8 @@ impl<'a> Schemas<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&String> = s.enumeration.iter().flatten().collect();
                 if !values.is_empty() {
-                    return TypeKind::StringEnum(enum_values(&values));
+                    let names = given_names(&schema.schema_data.extensions, values.len());
+                    return TypeKind::StringEnum(named_enum_values(&values, names));
                 }
                 TypeKind::Alias(self.string_format(&s.format))
             }
@@ -769,11 +770,7 @@ fn int_values(
             .filter(|v| seen.insert(*v))
             .collect()
     };
-    let given: Option<Vec<&str>> = ["x-enum-varnames", "x-enumNames"]
-        .iter()
-        .find_map(|k| extensions.get(*k)?.as_array())
-        .and_then(|names| names.iter().map(|n| n.as_str()).collect::<Option<Vec<_>>>())
-        .filter(|names| names.len() == values.len());
+    let given = given_names(extensions, values.len());
     let mut names = Namespace::with_reserved(&["Unknown"]);
     values
         .iter()
@@ -793,14 +790,34 @@ fn int_values(
         .collect()
 }
 
+/// The variant names a spec gives its enum values (`x-enum-varnames`, `x-enumNames`), when it
+/// gives one per value.
+fn given_names(
+    extensions: &IndexMap<String, serde_json::Value>,
+    count: usize,
+) -> Option<Vec<&str>> {
+    ["x-enum-varnames", "x-enumNames"]
+        .iter()
+        .find_map(|k| extensions.get(*k)?.as_array())
+        .and_then(|names| names.iter().map(|n| n.as_str()).collect::<Option<Vec<_>>>())
+        .filter(|names| names.len() == count)
+}
+
 fn enum_values(values: &[&String]) -> Vec<EnumValue> {
+    named_enum_values(values, None)
+}
+
+/// String enum variants: named as the spec says (one name per value, duplicates of a value
+/// skipped with theirs), else from the values.
+fn named_enum_values(values: &[&String], given: Option<Vec<&str>>) -> Vec<EnumValue> {
     let mut names = Namespace::with_reserved(&["Unknown"]);
     let mut seen = std::collections::HashSet::new();
     values
         .iter()
-        .filter(|v| seen.insert(v.as_str()))
-        .map(|v| EnumValue {
-            name: names.claim(v, Case::Camel),
+        .enumerate()
+        .filter(|(_, v)| seen.insert(v.as_str()))
+        .map(|(i, v)| EnumValue {
+            name: names.claim(given.as_ref().map_or(v.as_str(), |g| g[i]), Case::Camel),
             wire: (*v).clone(),
         })
         .collect()

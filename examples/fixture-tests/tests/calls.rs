@@ -6,7 +6,9 @@
 #[path = "../../modbox-tests/tests/support/mod.rs"]
 mod support;
 
-use fixture_tests::calls::types::{Direction, Issue, IssuesListForRepoState};
+use fixture_tests::calls::types::{
+    Direction, Issue, IssuesListForRepoState, ReposListForAuthenticatedUserSort,
+};
 use fixture_tests::calls::Client;
 use support::{Reply, Server};
 
@@ -122,13 +124,18 @@ async fn an_operation_without_declared_headers_still_gives_status_and_headers() 
     let response = client
         .repos_list_for_authenticated_user()
         .direction(Direction::Asc)
+        .sort(ReposListForAuthenticatedUserSort::Newest)
         .send_with_response()
         .await
         .unwrap();
     assert_eq!(response.body, ["a", "b"]);
     assert_eq!(response.headers, ());
     assert_eq!(response.raw_headers["x-trace"], "t");
-    assert_eq!(server.requests()[0].target, "/user/repos?direction=asc");
+    // `x-enum-varnames` names the variants; the values go on the wire.
+    assert_eq!(
+        server.requests()[0].target,
+        "/user/repos?sort=-created&direction=asc"
+    );
 }
 
 #[tokio::test]

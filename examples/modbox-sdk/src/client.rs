@@ -151,6 +151,7 @@ pub mod builder {
 
     impl<'a> UpdateSandboxImage<'a> {
         /// Sends the request: the same as `.await`.
+        #[inline]
         pub fn send(
             self,
         ) -> impl ::std::future::Future<
@@ -160,6 +161,7 @@ pub mod builder {
         }
 
         /// Sends the request, and returns the status and headers with the body.
+        #[inline]
         pub fn send_with_response(
             self,
         ) -> impl ::std::future::Future<
@@ -176,6 +178,7 @@ pub mod builder {
             )
         }
 
+        #[inline]
         fn request(&self) -> Result<super::runtime::Request, super::Error> {
             let mut request = super::runtime::Request::new(
                 ::reqwest::Method::PUT,
@@ -192,6 +195,7 @@ pub mod builder {
             Ok(request)
         }
 
+        #[inline]
         fn read(
             answer: super::runtime::Answer,
         ) -> Result<
@@ -209,14 +213,22 @@ pub mod builder {
 
     impl<'a> ::std::future::IntoFuture for UpdateSandboxImage<'a> {
         type Output = Result<super::types::SandboxImageDetail, super::Error>;
-        type IntoFuture = super::runtime::Pending<'a, Self::Output>;
+        type IntoFuture = super::runtime::CallBody<
+            'a,
+            super::types::SandboxImageDetail,
+            (),
+            super::ErrorBody,
+        >;
 
+        #[inline]
         fn into_future(self) -> Self::IntoFuture {
-            super::runtime::call_body(
-                &self.client.core,
-                self.request(),
-                &[(200, 299), (422, 422)],
-                Self::read,
+            super::runtime::CallBody(
+                super::runtime::call(
+                    &self.client.core,
+                    self.request(),
+                    &[(200, 299), (422, 422)],
+                    Self::read,
+                ),
             )
         }
     }
