@@ -46,6 +46,33 @@ fn generate_without_arguments_writes_the_modbox_crate() {
     );
 }
 
+/// A crate name in another case (`MyApi`) keeps its package name; its library is snake case,
+/// and the CLI says so.
+#[test]
+fn a_crate_name_that_is_not_snake_case_gets_a_snake_case_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = sdkgen(
+        dir.path(),
+        &["generate", "--crate-name", "MyApi", "--out", "sdk"],
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("its library is `my_api`"),
+        "{}",
+        text(&run.stderr)
+    );
+    let cargo = std::fs::read_to_string(dir.path().join("sdk/Cargo.toml")).unwrap();
+    assert!(cargo.contains("name = \"MyApi\""), "{cargo}");
+    assert!(
+        cargo.contains("[lib]\nname = \"my_api\"\npath = \"src/lib.rs\""),
+        "{cargo}"
+    );
+    let readme = std::fs::read_to_string(dir.path().join("sdk/README.md")).unwrap();
+    assert!(readme.contains("my_api::Client::new("), "{readme}");
+    let client = std::fs::read_to_string(dir.path().join("sdk/src/client.rs")).unwrap();
+    assert!(client.contains("# use my_api::{runtime, types};"));
+}
+
 #[test]
 fn check_reports_drift_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -241,7 +268,7 @@ fn regenerating_over_an_sdk_prints_its_api_changes() {
     let stdout = text(&second.stdout);
     assert!(second.status.success(), "{}", text(&second.stderr));
     assert!(
-        stdout.contains("API changes: 7 breaking, 6 other"),
+        stdout.contains("API changes: 8 breaking, 7 other"),
         "{stdout}"
     );
     assert!(

@@ -136,6 +136,7 @@ fn spec_text_cannot_add_items_or_attributes() {
         "deprecated",
         "derive",
         "doc",
+        "inline",
         "must_use",
         "non_exhaustive",
         "serde",

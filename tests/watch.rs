@@ -168,7 +168,7 @@ fn a_burst_of_writes_is_generated_once_from_the_last() {
     std::fs::write(&spec, &after[..after.len() / 2]).unwrap();
     std::fs::write(&spec, &after).unwrap();
     std::fs::write(&spec, &after).unwrap();
-    watcher.wait_for("API changes: 7 breaking", false);
+    watcher.wait_for("API changes: 8 breaking", false);
     std::thread::sleep(Duration::from_secs(1));
     watcher.drain();
     assert!(

@@ -65,9 +65,18 @@ impl<'a> Schemas<'a> {
     /// order (recursive schemas included) and spec names win over invented ones.
     pub fn new(components: &'a IndexMap<String, ReferenceOr<Schema>>, settings: Settings) -> Self {
         let mut namespace = Namespace::default();
+        // A name the spec gives for SDKs (`x-speakeasy-name-override`) wins over the key.
         let names = components
-            .keys()
-            .map(|k| (k.clone(), namespace.claim(k, Case::Camel)))
+            .iter()
+            .map(|(k, schema)| {
+                let wanted = match schema {
+                    ReferenceOr::Item(s) => {
+                        super::operations::name_override(&s.schema_data.extensions)
+                    }
+                    ReferenceOr::Reference { .. } => None,
+                };
+                (k.clone(), namespace.claim(wanted.unwrap_or(k), Case::Camel))
+            })
             .collect();
         Schemas {
             components,

@@ -7,7 +7,7 @@
 mod support;
 
 use fixture_tests::calls::types::{
-    Direction, Issue, IssuesListForRepoState, ReposListForAuthenticatedUserSort,
+    Direction, Issue, IssueState, IssuesListForRepoState, Label, ReposListForAuthenticatedUserSort,
 };
 use fixture_tests::calls::Client;
 use support::{Reply, Server};
@@ -154,9 +154,15 @@ async fn naming_extensions_name_the_methods_and_parameters() {
 }
 
 #[test]
-fn a_property_named_by_extension_keeps_its_wire_name() {
+fn properties_and_schemas_named_by_extension_keep_their_wire_names() {
     let issue: Issue = fixture_tests::round_trip(serde_json::json!({
-        "number": 2, "title": "t", "closer": "octocat"
+        "number": 2, "title": "t", "closer": "octocat", "state": "closed",
+        "labels": [{"name": "bug"}]
     }));
     assert_eq!(issue.closed_by_login.as_deref(), Some("octocat"));
+    // `x-speakeasy-name-override` names the property it sits on (its inline enum is named
+    // from the wire name) and the component it sits on.
+    assert_eq!(issue.status, Some(IssueState::Closed));
+    let labels: &Vec<Label> = issue.labels.as_ref().unwrap();
+    assert_eq!(labels[0].name.as_deref(), Some("bug"));
 }
