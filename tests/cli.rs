@@ -281,6 +281,50 @@ fn regenerating_over_an_sdk_prints_its_api_changes() {
     assert!(!text(&third.stdout).contains("API changes"));
 }
 
+/// An SDK an older sdkgen wrote (one `lib.rs`, optional parameters as positional `Option`s):
+/// regenerating it reports each optional parameter that is now set by name as breaking, and
+/// nothing else that stayed the same.
+#[test]
+fn regenerating_an_sdk_of_positional_options_reports_the_move_to_setters() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("sdk/src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("lib.rs"),
+        "pub type Error = runtime::Error<ErrorBody>;\n\
+         pub struct Client { core: runtime::Core }\n\
+         impl Client {\n\
+             pub async fn list_pets(&self, limit: ::std::option::Option<i64>) \
+                 -> ::std::result::Result<::std::vec::Vec<types::Pet>, Error> { todo!() }\n\
+         }\n\
+         pub mod types {\n\
+             pub struct Pet { pub id: i32, pub name: ::std::string::String }\n\
+         }\n",
+    )
+    .unwrap();
+    let run = sdkgen(
+        dir.path(),
+        &[
+            "generate",
+            "--spec",
+            &fixture("before"),
+            "--out",
+            "sdk",
+            "--crate-name",
+            "pets",
+        ],
+    );
+    let stdout = text(&run.stdout);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(
+        stdout.contains(
+            "BREAKING  operation `list_pets`: parameter `limit` is now optional, set by name (`.limit(..)`)"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("list_pets`: returns"), "{stdout}");
+}
+
 #[test]
 fn check_shows_a_short_diff_and_the_api_changes_without_writing() {
     let dir = tempfile::tempdir().unwrap();
