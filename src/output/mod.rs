@@ -8,9 +8,16 @@ use proc_macro2::TokenStream;
 
 use crate::ir::Api;
 
-const RUNTIME: &str = include_str!("../templates/runtime.rs");
-const CARGO_TOML: &str = include_str!("../templates/Cargo.toml.tmpl");
-const README: &str = include_str!("../templates/README.md.tmpl");
+mod manifest;
+mod readme;
+
+pub use manifest::lib_name;
+use manifest::{cargo_features, crate_version, lib_table, toml_string};
+use readme::{first_call, operations_by_tag, readme_features};
+
+const RUNTIME: &str = include_str!("../../templates/runtime.rs");
+const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.tmpl");
+const README: &str = include_str!("../../templates/README.md.tmpl");
 
 /// The SDK's code, formatted: the root module's items and the `types` module's contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -323,180 +330,6 @@ fn one_line(text: &str) -> String {
 /// is (rustc rejects them in comments and literals for that reason).
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-}
-
-/// A TOML basic string holding exactly `text`.
-fn toml_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() || is_bidi_control(c) => {
-                out.push_str(&format!("\\u{:04X}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// The name a crate is used by in Rust code: its package name in snake case (`my-api` and
-/// `MyApi` are both `my_api`; rustc would warn on a library called `MyApi`).
-pub fn lib_name(crate_name: &str) -> String {
-    crate::naming::ident(crate_name, crate::naming::Case::Snake)
-}
-
-/// A `[lib]` table when the library's name is not cargo's default for the package.
-fn lib_table(crate_name: &str) -> String {
-    let lib = lib_name(crate_name);
-    if lib == crate_name.replace('-', "_") {
-        String::new()
-    } else {
-        format!("\n[lib]\nname = \"{lib}\"\npath = \"src/lib.rs\"\n")
-    }
-}
-
-/// The operation a new user most likely calls first: a `GET` in the largest tag, with the
-/// fewest required parameters and the shortest path (the spec's order breaks ties).
-fn first_operation(api: &Api) -> Option<&crate::ir::Operation> {
-    let tag_size = |op: &crate::ir::Operation| {
-        let tag = op.tags.first();
-        api.operations
-            .iter()
-            .filter(|o| o.tags.first() == tag)
-            .count()
-    };
-    let biggest = api.operations.iter().map(tag_size).max()?;
-    api.operations
-        .iter()
-        .filter(|op| !op.deprecated)
-        .min_by_key(|op| {
-            (
-                op.method != crate::ir::Method::Get,
-                tag_size(op) != biggest,
-                op.required_params().count() + usize::from(op.body.is_some()),
-                op.path.len(),
-            )
-        })
-}
-
-/// The README's first call: the operation's required arguments as placeholders.
-fn first_call(api: &Api) -> String {
-    let Some(op) = first_operation(api) else {
-        return String::new();
-    };
-    let mut args: Vec<String> = op
-        .required_params()
-        .map(|p| match p.ty {
-            crate::ir::Ty::String => format!("{:?}", p.wire_name),
-            crate::ir::Ty::I32 | crate::ir::Ty::I64 | crate::ir::Ty::U64 => "1".into(),
-            crate::ir::Ty::Bool => "true".into(),
-            _ => p.name.clone(),
-        })
-        .collect();
-    if op.body.is_some() {
-        args.push("&body".into());
-    }
-    let call = format!("client.{}({}).await?", op.name, args.join(", "));
-    match op.success {
-        crate::ir::Success::Empty => format!("{call};"),
-        _ => format!("let answer = {call};"),
-    }
-}
-
-/// The README's list of operations, by tag (in the order tags first appear), each with its
-/// summary and HTTP line.
-fn operations_by_tag(api: &Api) -> String {
-    let mut tags: Vec<&str> = Vec::new();
-    for op in &api.operations {
-        let tag = op.tags.first().map_or("", String::as_str);
-        if !tags.contains(&tag) {
-            tags.push(tag);
-        }
-    }
-    let mut out = String::from("\n## Operations\n");
-    for tag in tags {
-        let heading = if tag.trim().is_empty() { "Other" } else { tag };
-        out.push_str(&format!(
-            "\n### {}\n\n",
-            one_line(heading).replace('#', "\\#")
-        ));
-        for op in api
-            .operations
-            .iter()
-            .filter(|op| op.tags.first().map_or("", String::as_str) == tag)
-        {
-            let summary = op
-                .docs
-                .summary
-                .as_deref()
-                .map(|s| format!(": {}", one_line(s).trim()))
-                .unwrap_or_default();
-            let deprecated = if op.deprecated { " (deprecated)" } else { "" };
-            out.push_str(&format!(
-                "- `{}` (`{} {}`){deprecated}{summary}\n",
-                op.name,
-                op.method.as_str(),
-                op.path.replace('`', "'")
-            ));
-        }
-    }
-    out
-}
-
-/// The `[features]` table: one feature per OpenAPI tag, all on by default.
-fn cargo_features(api: &Api) -> String {
-    if api.features.is_empty() {
-        return String::new();
-    }
-    let names: Vec<String> = api
-        .features
-        .iter()
-        .map(|f| format!("\"{}\"", f.name))
-        .collect();
-    let mut out = String::from(
-        "\n# One feature per OpenAPI tag: its operations and the models they use.\n[features]\n",
-    );
-    out.push_str(&format!("default = [{}]\n", names.join(", ")));
-    for f in &api.features {
-        out.push_str(&format!("{} = []\n", f.name));
-    }
-    out
-}
-
-/// The README's section on tag features, with the feature of each tag.
-fn readme_features(api: &Api, crate_name: &str) -> String {
-    let Some(first) = api.features.first() else {
-        return String::new();
-    };
-    let mut out = format!(
-        "\n## Features\n\nEach OpenAPI tag is a cargo feature, all on by default. To compile only the\n\
-         operations you call (and the models they use), turn the defaults off:\n\n\
-         ```toml\n{crate_name} = {{ path = \"...\", default-features = false, features = [\"{}\"] }}\n```\n\n\
-         | feature | tag |\n|---|---|\n",
-        first.name
-    );
-    for f in &api.features {
-        let tag = f.tag.replace('|', "\\|").replace('\n', " ");
-        out.push_str(&format!("| `{}` | {} |\n", f.name, tag));
-    }
-    out
-}
-
-/// The API's version if it is a semantic version, else `0.1.0`.
-fn crate_version(api_version: &str) -> String {
-    let parts: Vec<&str> = api_version.split('.').collect();
-    if parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        api_version.to_string()
-    } else {
-        "0.1.0".to_string()
-    }
 }
 
 /// What happened to one file on disk.

@@ -1,0 +1,71 @@
+//! The generated crate's `Cargo.toml`: its version, library name and features.
+
+use super::is_bidi_control;
+use crate::ir::Api;
+
+/// The name a crate is used by in Rust code: its package name in snake case (`my-api` and
+/// `MyApi` are both `my_api`; rustc would warn on a library called `MyApi`).
+pub fn lib_name(crate_name: &str) -> String {
+    crate::naming::ident(crate_name, crate::naming::Case::Snake)
+}
+
+/// A `[lib]` table when the library's name is not cargo's default for the package.
+pub(super) fn lib_table(crate_name: &str) -> String {
+    let lib = lib_name(crate_name);
+    if lib == crate_name.replace('-', "_") {
+        String::new()
+    } else {
+        format!("\n[lib]\nname = \"{lib}\"\npath = \"src/lib.rs\"\n")
+    }
+}
+
+/// The `[features]` table: one feature per OpenAPI tag, all on by default.
+pub(super) fn cargo_features(api: &Api) -> String {
+    if api.features.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = api
+        .features
+        .iter()
+        .map(|f| format!("\"{}\"", f.name))
+        .collect();
+    let mut out = String::from(
+        "\n# One feature per OpenAPI tag: its operations and the models they use.\n[features]\n",
+    );
+    out.push_str(&format!("default = [{}]\n", names.join(", ")));
+    for f in &api.features {
+        out.push_str(&format!("{} = []\n", f.name));
+    }
+    out
+}
+
+/// The API's version if it is a semantic version, else `0.1.0`.
+pub(super) fn crate_version(api_version: &str) -> String {
+    let parts: Vec<&str> = api_version.split('.').collect();
+    if parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        api_version.to_string()
+    } else {
+        "0.1.0".to_string()
+    }
+}
+
+/// A TOML basic string holding exactly `text`.
+pub(super) fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || is_bidi_control(c) => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,111 @@
+//! The generated crate's `README.md`: its first call and its operations, by tag.
+
+use super::one_line;
+use crate::ir::Api;
+
+/// The operation a new user most likely calls first: a `GET` in the largest tag, with the
+/// fewest required parameters and the shortest path (the spec's order breaks ties).
+fn first_operation(api: &Api) -> Option<&crate::ir::Operation> {
+    let tag_size = |op: &crate::ir::Operation| {
+        let tag = op.tags.first();
+        api.operations
+            .iter()
+            .filter(|o| o.tags.first() == tag)
+            .count()
+    };
+    let biggest = api.operations.iter().map(tag_size).max()?;
+    api.operations
+        .iter()
+        .filter(|op| !op.deprecated)
+        .min_by_key(|op| {
+            (
+                op.method != crate::ir::Method::Get,
+                tag_size(op) != biggest,
+                op.required_params().count() + usize::from(op.body.is_some()),
+                op.path.len(),
+            )
+        })
+}
+
+/// The README's first call: the operation's required arguments as placeholders.
+pub(super) fn first_call(api: &Api) -> String {
+    let Some(op) = first_operation(api) else {
+        return String::new();
+    };
+    let mut args: Vec<String> = op
+        .required_params()
+        .map(|p| match p.ty {
+            crate::ir::Ty::String => format!("{:?}", p.wire_name),
+            crate::ir::Ty::I32 | crate::ir::Ty::I64 | crate::ir::Ty::U64 => "1".into(),
+            crate::ir::Ty::Bool => "true".into(),
+            _ => p.name.clone(),
+        })
+        .collect();
+    if op.body.is_some() {
+        args.push("&body".into());
+    }
+    let call = format!("client.{}({}).await?", op.name, args.join(", "));
+    match op.success {
+        crate::ir::Success::Empty => format!("{call};"),
+        _ => format!("let answer = {call};"),
+    }
+}
+
+/// The README's list of operations, by tag (in the order tags first appear), each with its
+/// summary and HTTP line.
+pub(super) fn operations_by_tag(api: &Api) -> String {
+    let mut tags: Vec<&str> = Vec::new();
+    for op in &api.operations {
+        let tag = op.tags.first().map_or("", String::as_str);
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    let mut out = String::from("\n## Operations\n");
+    for tag in tags {
+        let heading = if tag.trim().is_empty() { "Other" } else { tag };
+        out.push_str(&format!(
+            "\n### {}\n\n",
+            one_line(heading).replace('#', "\\#")
+        ));
+        for op in api
+            .operations
+            .iter()
+            .filter(|op| op.tags.first().map_or("", String::as_str) == tag)
+        {
+            let summary = op
+                .docs
+                .summary
+                .as_deref()
+                .map(|s| format!(": {}", one_line(s).trim()))
+                .unwrap_or_default();
+            let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+            out.push_str(&format!(
+                "- `{}` (`{} {}`){deprecated}{summary}\n",
+                op.name,
+                op.method.as_str(),
+                op.path.replace('`', "'")
+            ));
+        }
+    }
+    out
+}
+
+/// The README's section on tag features, with the feature of each tag.
+pub(super) fn readme_features(api: &Api, crate_name: &str) -> String {
+    let Some(first) = api.features.first() else {
+        return String::new();
+    };
+    let mut out = format!(
+        "\n## Features\n\nEach OpenAPI tag is a cargo feature, all on by default. To compile only the\n\
+         operations you call (and the models they use), turn the defaults off:\n\n\
+         ```toml\n{crate_name} = {{ path = \"...\", default-features = false, features = [\"{}\"] }}\n```\n\n\
+         | feature | tag |\n|---|---|\n",
+        first.name
+    );
+    for f in &api.features {
+        let tag = f.tag.replace('|', "\\|").replace('\n', " ");
+        out.push_str(&format!("| `{}` | {} |\n", f.name, tag));
+    }
+    out
+}
