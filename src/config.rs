@@ -190,7 +190,7 @@ impl Config {
             None => format!("{}.rs", file_stem(spec)),
         };
         let path = out_dir.join(file_name);
-        write_if_changed(&path, &generated.code).map_err(|source| Error::Io {
+        write_if_changed(&path, &generated.code()).map_err(|source| Error::Io {
             path: path.clone(),
             source,
         })?;

@@ -91,9 +91,7 @@ pub struct Generated {
     pub spec_name: String,
     /// The lowered document the code was emitted from.
     pub api: ir::Api,
-    /// The whole SDK as one Rust file, to `include!` (a build script's output).
-    pub code: String,
-    /// The SDK's code in parts, for the files of a crate of its own.
+    /// The SDK's code in parts: a crate's files, or (joined) the file to `include!`.
     pub parts: output::Code,
     /// What was loosened or left out, each with its place in the spec.
     pub notes: Vec<Diagnostic>,
@@ -106,6 +104,12 @@ impl Generated {
     /// The crates the code needs in `[dependencies]`.
     pub fn dependencies(&self) -> Vec<Dependency> {
         output::dependencies(&self.api)
+    }
+
+    /// The whole SDK as one Rust file, to `include!` (a build script's output). Made from
+    /// [`Generated::parts`] on each call, so a generation holds its code once.
+    pub fn code(&self) -> String {
+        output::include_file(&self.parts, &self.spec_name)
     }
 
     /// The files of a standalone crate: `Cargo.toml`, `README.md`, and in `src/` the root
@@ -152,7 +156,6 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
     let spec_name = source.origin.file_name();
     let parts = output::format_code(tokens)
         .map_err(|message| source.refuse(vec![Diagnostic::error("", message)]))?;
-    let code = output::include_file(&parts, &spec_name);
     notes.extend(lowered.notes);
     if options.strict && !notes.is_empty() {
         let errors = notes.into_iter().map(|n| Diagnostic {
@@ -166,7 +169,6 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         crate_name,
         spec_name,
         api: lowered.api,
-        code,
         parts,
         notes,
         files,

@@ -13,7 +13,7 @@ fn code(name: &str) -> String {
         .crate_name("pets")
         .generate(path)
         .unwrap_or_else(|e| panic!("{e}"))
-        .code
+        .code()
 }
 
 #[test]

@@ -25,7 +25,7 @@ fn compile_writes_the_named_file_once_and_generate_returns_the_same_code() {
     assert_eq!(path, dir.path().join("api.rs"));
     let written = std::fs::read_to_string(&path).unwrap();
     let generated = config.generate(tasks_spec()).unwrap();
-    assert_eq!(written, generated.code);
+    assert_eq!(written, generated.code());
     assert!(written.contains("\"tasks_api/1.0.0 (Rust; sdkgen "));
     assert!(
         written.contains("::serde::Serialize, ::serde::Deserialize, Eq"),
@@ -113,7 +113,7 @@ fn outside_a_build_script_the_output_directory_must_be_given() {
 #[test]
 fn tags_choose_the_operations_generated() {
     let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tags.yaml");
-    let code = Config::new().tags(["Pets"]).generate(spec).unwrap().code;
+    let code = Config::new().tags(["Pets"]).generate(spec).unwrap().code();
     for present in [
         "pub fn list_pets<",
         "pub fn order_pet<",
@@ -141,7 +141,7 @@ fn tags_choose_the_operations_generated() {
         .tags(["store-orders"])
         .generate(spec)
         .unwrap()
-        .code;
+        .code();
     assert!(by_feature.contains("place_order") && !by_feature.contains("list_pets"));
 
     let err = Config::new()

@@ -117,7 +117,7 @@ impl<'ast> Visit<'ast> for Items {
 
 #[test]
 fn spec_text_cannot_add_items_or_attributes() {
-    let code = generated().code;
+    let code = generated().code();
     let file = syn::parse_file(&code).expect("the generated file parses");
     let mut items = Items::default();
     items.visit_file(&file);

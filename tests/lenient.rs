@@ -42,7 +42,7 @@ fn notes_and_types(generated: &Generated) -> String {
         .filter(|n| n.severity == Severity::Note)
         .map(|n| n.to_string().replace(env!("CARGO_MANIFEST_DIR"), ""))
         .collect();
-    let file = syn::parse_file(&generated.code).unwrap();
+    let file = syn::parse_file(&generated.code()).unwrap();
     let types = file
         .items
         .into_iter()
@@ -68,7 +68,7 @@ fn has_note(generated: &Generated, pointer: &str, text: &str) -> bool {
 #[test]
 fn cycles_through_all_of_refer_to_themselves() {
     let generated = lenient("ref-cycles");
-    let code = &generated.code;
+    let code = &generated.code();
     for field in [
         "pub not: ::std::option::Option<::std::boxed::Box<Expression>>",
         "pub and: ::std::option::Option<::std::vec::Vec<Expression>>",
@@ -123,7 +123,7 @@ fn references_to_any_place_resolve_once_and_are_reused() {
 #[test]
 fn integers_past_64_bits_pick_the_type_that_holds_them() {
     let generated = lenient("big-integers");
-    let code = &generated.code;
+    let code = &generated.code();
     for field in [
         "pub signed: ::std::option::Option<i64>",
         "pub unsigned: ::std::option::Option<u64>",
@@ -155,7 +155,7 @@ fn parts_that_never_reach_the_code_are_never_a_reason_to_refuse() {
     let generated = lenient("data-parts");
     assert!(generated.files.is_empty(), "{:?}", generated.files);
     assert!(generated
-        .code
+        .code()
         .contains("pub example: ::std::option::Option<Sample>"));
     assert!(has_note(
         &generated,
@@ -183,7 +183,11 @@ fn rule_breaks_are_notes_and_an_sdk() {
     assert_eq!(search.errors.len(), 1, "the schema is the 400's body");
     let schemes: Vec<&str> = api.auth.iter().map(|a| a.key.as_str()).collect();
     assert_eq!(schemes, ["token"]);
-    assert!(generated.code.contains("page: &str"), "{}", generated.code);
+    assert!(
+        generated.code().contains("page: &str"),
+        "{}",
+        generated.code()
+    );
     insta::assert_snapshot!(notes_and_types(&generated));
 }
 
@@ -218,7 +222,7 @@ fn strict_turns_every_note_into_an_error() {
 #[test]
 fn json_schema_2020_keywords_apply_in_every_position() {
     let generated = lenient("json-schema-2020");
-    let code = &generated.code;
+    let code = &generated.code();
     for field in [
         "pub count: super::runtime::Nullable<i64>",
         "pub ratio: super::runtime::Nullable<f64>",
@@ -242,7 +246,7 @@ fn the_error_search_reports_only_the_place_that_is_wrong() {
     assert_eq!(places, ["/components/schemas/A/properties/bad"], "{error}");
     let generated = generate(&source, &options(false)).unwrap();
     assert!(generated
-        .code
+        .code()
         .contains("pub n: super::runtime::Nullable<i64>"));
 }
 
@@ -253,9 +257,9 @@ fn html_descriptions_keep_their_lines_inside_list_items() {
     let generated = lenient("docs-html");
     assert!(
         generated
-            .code
+            .code()
             .contains("///   <br/><br/>Pagination is by cursor."),
         "{}",
-        generated.code
+        generated.code()
     );
 }

@@ -233,7 +233,7 @@ proptest! {
         let source = Source::named("random.json", spec_of(&schemas));
         match generate(&source, &options()) {
             Ok(generated) => {
-                if let Err(e) = syn::parse_file(&generated.code) {
+                if let Err(e) = syn::parse_file(&generated.code()) {
                     panic!("the output does not parse: {e}");
                 }
             }

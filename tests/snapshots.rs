@@ -15,7 +15,7 @@ fn generate_code(src: &Source) -> String {
     };
     generate(src, &options)
         .unwrap_or_else(|e| panic!("{e}"))
-        .code
+        .code()
 }
 
 fn fixture(name: &str) -> Source {
@@ -292,7 +292,7 @@ fn tag_features() {
     ]
     .iter()
     .map(|name| {
-        let item = item(&generated.code, name);
+        let item = item(&generated.code(), name);
         let cfg = item
             .lines()
             .find(|l| l.contains("#[cfg("))

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         ..sdkgen::Options::default()
     };
     if let Ok(generated) = sdkgen::generate(&source, &options) {
-        if let Err(e) = syn::parse_file(&generated.code) {
+        if let Err(e) = syn::parse_file(&generated.code()) {
             panic!("generated code does not parse: {e}");
         }
     }

@@ -119,8 +119,9 @@ fn regenerate(
     match generate_reporting(&source, options) {
         Ok(generated) => {
             // Saved without a change (or touched): nothing to write, nothing to report.
-            if last.as_deref() != Some(generated.code.as_str()) {
-                *last = Some(generated.code.clone());
+            let code = generated.code();
+            if last.as_deref() != Some(code.as_str()) {
+                *last = Some(code);
                 let _ = sync::write(&source, &generated, out);
             }
             generated.files

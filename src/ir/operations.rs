@@ -893,7 +893,7 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/security.yaml");
         let source = crate::Source::from_path(std::path::Path::new(path)).unwrap();
         let generated = crate::generate(&source, &crate::Options::default()).unwrap();
-        let file = syn::parse_file(&generated.code).unwrap();
+        let file = syn::parse_file(&generated.code()).unwrap();
         let operations: BTreeSet<&str> = generated
             .api
             .operations

@@ -405,7 +405,7 @@ mod tests {
         let source = crate::Source::from_path(std::path::Path::new(path)).unwrap();
         let generated = crate::generate(&source, &crate::Options::default()).unwrap();
         assert!(generated.api.uses.chrono && generated.api.uses.uuid);
-        let file = syn::parse_file(&generated.code).unwrap();
+        let file = syn::parse_file(&generated.code()).unwrap();
         let mut roots = Roots::default();
         roots.visit_file(&file);
         let language = [
