@@ -111,24 +111,28 @@ fn summary(generated: &Generated) -> String {
     )
 }
 
-/// The public API changes from the SDK on disk to the generated one, when the API moved.
+/// The public API changes from the SDK on disk to the generated one, when the API moved. Both
+/// are parsed only when the code on disk differs from the code generated (a regeneration that
+/// changes nothing, or only `Cargo.toml` or the README, parses nothing).
 fn api_changes(out: &Path, generated: &Generated) -> Option<Report> {
-    let new = Surface::of_files(&generated.parts.root, Some(&generated.parts.types))?;
-    let report = compare(&surface_on_disk(out)?, &new);
-    (!report.is_empty()).then_some(report)
-}
-
-/// The public API of the SDK crate at `out`: its `client.rs` and `types.rs`, or the single
-/// `lib.rs` that sdkgen wrote before the crate had modules of its own.
-fn surface_on_disk(out: &Path) -> Option<Surface> {
     let src = out.join("src");
-    match std::fs::read_to_string(src.join("client.rs")) {
-        Ok(client) => {
-            let types = std::fs::read_to_string(src.join("types.rs")).ok();
-            Surface::of_files(&client, types.as_deref())
+    let read = |name: &str| std::fs::read_to_string(src.join(name)).ok();
+    let new = &generated.parts;
+    let old = match read("client.rs") {
+        Some(client) => {
+            let types = read("types.rs");
+            // On disk each file starts with sdkgen's header and (client.rs) its imports.
+            let same = |old: &str, new: &str| old.ends_with(new);
+            if same(&client, &new.root) && types.as_deref().is_some_and(|t| same(t, &new.types)) {
+                return None;
+            }
+            Surface::of_files(&client, types.as_deref())?
         }
-        Err(_) => Surface::of(&std::fs::read_to_string(src.join("lib.rs")).ok()?),
-    }
+        // The single `lib.rs` sdkgen wrote before the crate had modules of its own.
+        None => Surface::of(&read("lib.rs")?)?,
+    };
+    let report = compare(&old, &Surface::of_files(&new.root, Some(&new.types))?);
+    (!report.is_empty()).then_some(report)
 }
 
 /// A unified diff of two texts, at most [`DIFF_LINES`] lines, indented under its file name.
