@@ -438,6 +438,15 @@ fn show_sig(sig: &Signature) -> String {
     format!("({}){options} -> {}", params.join(", "), sig.returns)
 }
 
+/// `what` retyped from `before` to `after`, breaking unless it widened.
+fn push_retyped(report: &mut Report, what: &str, before: &Ty, after: &Ty) {
+    let (breaking, how) = retyped(before, after);
+    report.push(
+        breaking,
+        format!("{what} retyped {before} → {after} ({how})"),
+    );
+}
+
 fn compare_signatures(report: &mut Report, op: &str, old: &Signature, new: &Signature) {
     let named = |list: &[(String, Ty)], name: &str| list.iter().any(|(n, _)| n == name);
     for (name, ty) in &old.params {
@@ -460,13 +469,12 @@ fn compare_signatures(report: &mut Report, op: &str, old: &Signature, new: &Sign
                 true,
                 format!("operation `{op}`: optional parameter `{name}: {before}` removed"),
             ),
-            Some((_, after)) if after != before => {
-                let (breaking, how) = retyped(before, after);
-                report.push(
-                    breaking,
-                    format!("operation `{op}`: optional parameter `{name}` retyped {before} → {after} ({how})"),
-                );
-            }
+            Some((_, after)) if after != before => push_retyped(
+                report,
+                &format!("operation `{op}`: optional parameter `{name}`"),
+                before,
+                after,
+            ),
             Some(_) => {}
         }
     }
@@ -494,13 +502,12 @@ fn compare_signatures(report: &mut Report, op: &str, old: &Signature, new: &Sign
                 true,
                 format!("operation `{op}`: newly required parameter `{name}: {ty}`"),
             ),
-            Some((_, before)) if before != ty => {
-                let (breaking, how) = retyped(before, ty);
-                report.push(
-                    breaking,
-                    format!("operation `{op}`: parameter `{name}` retyped {before} → {ty} ({how})"),
-                );
-            }
+            Some((_, before)) if before != ty => push_retyped(
+                report,
+                &format!("operation `{op}`: parameter `{name}`"),
+                before,
+                ty,
+            ),
             Some(_) => {}
         }
     }

@@ -144,26 +144,30 @@ impl<'a> Schemas<'a> {
                 })
                 .collect();
             let shortest = words.iter().map(Vec::len).min().unwrap_or(0);
-            let shared = |at: &dyn Fn(&Vec<String>, usize) -> String| {
-                (0..shortest)
-                    .take_while(|&i| words.iter().all(|w| at(w, i) == at(&words[0], i)))
-                    .count()
-            };
-            let suffix = shared(&|w, i| w[w.len() - 1 - i].clone());
+            let first = &words[0];
+            let from_end = |w: &Vec<String>, i: usize| w.len() - 1 - i;
+            let suffix = (0..shortest)
+                .take_while(|&i| {
+                    words
+                        .iter()
+                        .all(|w| w[from_end(w, i)] == first[from_end(first, i)])
+                })
+                .count();
             if suffix == 0 {
                 continue;
             }
             // What the users share at both ends: `IssuesList state` and `IssuesListForRepo
             // state` give `IssuesListState`; users with nothing in front give `State`.
-            let prefix = shared(&|w, i| w[i].clone()).min(shortest - suffix);
-            let first = &words[0];
+            let prefix = (0..shortest - suffix)
+                .take_while(|&i| words.iter().all(|w| w[i] == first[i]))
+                .count();
             let mut chosen: Vec<&str> = first[..prefix].iter().map(String::as_str).collect();
             chosen.extend(first[first.len() - suffix..].iter().map(String::as_str));
-            let suffix = chosen.join(" ");
-            if crate::naming::ident(&suffix, Case::Camel) == *name {
+            let wanted = chosen.join(" ");
+            if crate::naming::ident(&wanted, Case::Camel) == *name {
                 continue;
             }
-            renames.insert(name.clone(), self.namespace.claim(&suffix, Case::Camel));
+            renames.insert(name.clone(), self.namespace.claim(&wanted, Case::Camel));
         }
         renames
     }

@@ -6,14 +6,12 @@ use crate::ir::Api;
 /// The operation a new user most likely calls first: a `GET` in the largest tag, with the
 /// fewest required parameters and the shortest path (the spec's order breaks ties).
 fn first_operation(api: &Api) -> Option<&crate::ir::Operation> {
-    let tag_size = |op: &crate::ir::Operation| {
-        let tag = op.tags.first();
-        api.operations
-            .iter()
-            .filter(|o| o.tags.first() == tag)
-            .count()
-    };
-    let biggest = api.operations.iter().map(tag_size).max()?;
+    let mut sizes: std::collections::HashMap<Option<&String>, usize> = Default::default();
+    for op in &api.operations {
+        *sizes.entry(op.tags.first()).or_default() += 1;
+    }
+    let tag_size = |op: &crate::ir::Operation| sizes[&op.tags.first()];
+    let biggest = sizes.values().copied().max()?;
     api.operations
         .iter()
         .filter(|op| !op.deprecated)
