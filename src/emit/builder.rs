@@ -109,7 +109,7 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
     let documented = documented_statuses(op);
     let request = request_fn(api, op);
     let read = read_fn(api, op);
-    let doc = if op.params.iter().any(|p| !p.required) {
+    let doc = if op.optional_params().next().is_some() {
         format!(" The request of [`Client::{method}`](super::Client::{method}): set its optional parameters, then `.await` it.")
     } else {
         format!(" The request of [`Client::{method}`](super::Client::{method}), to `.await`.")
@@ -136,6 +136,11 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
             /// Sends the request, and returns the status and headers with the body.
             #[inline]
             pub fn send_with_response(self) -> impl ::std::future::Future<Output = Result<super::runtime::Response<#ok, #headers>, super::Error>> + Send + 'a {
+                self.call()
+            }
+
+            #[inline]
+            fn call(self) -> super::runtime::Call<'a, #ok, #headers, super::ErrorBody> {
                 super::runtime::call(&self.client.core, self.request(), &[#(#documented),*], Self::read)
             }
 
@@ -151,7 +156,7 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
 
             #[inline]
             fn into_future(self) -> Self::IntoFuture {
-                super::runtime::CallBody(super::runtime::call(&self.client.core, self.request(), &[#(#documented),*], Self::read))
+                super::runtime::CallBody(self.call())
             }
         }
     }

@@ -75,6 +75,7 @@ const BUILDER_RESERVED: &[&str] = &[
     "send",
     "send_with_response",
     "into_future",
+    "call",
     "read",
 ];
 

@@ -170,6 +170,18 @@ pub mod builder {
                 super::Error,
             >,
         > + Send + 'a {
+            self.call()
+        }
+
+        #[inline]
+        fn call(
+            self,
+        ) -> super::runtime::Call<
+            'a,
+            super::types::SandboxImageDetail,
+            (),
+            super::ErrorBody,
+        > {
             super::runtime::call(
                 &self.client.core,
                 self.request(),
@@ -222,14 +234,7 @@ pub mod builder {
 
         #[inline]
         fn into_future(self) -> Self::IntoFuture {
-            super::runtime::CallBody(
-                super::runtime::call(
-                    &self.client.core,
-                    self.request(),
-                    &[(200, 299), (422, 422)],
-                    Self::read,
-                ),
-            )
+            super::runtime::CallBody(self.call())
         }
     }
 }

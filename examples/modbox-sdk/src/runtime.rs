@@ -1060,9 +1060,6 @@ impl<T, H> Response<T, H> {
 /// How an operation reads a successful answer: its body and declared headers, or its error.
 pub type Read<T, H, E> = fn(Answer) -> Result<Response<T, H>, Error<E>>;
 
-/// A boxed future: the one `Core::execute` gives, shared by every operation.
-pub type Pending<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
-
 /// A call in flight: the shared future that sends the request and reads the answer, then the
 /// operation's `read`. Generic over the answer's types, but only in a small `poll`: every
 /// operation awaits the same compiled future, so none compiles a state machine of its own.
@@ -1073,8 +1070,9 @@ pub struct Call<'a, T, H, E> {
     read: Read<T, H, E>,
 }
 
-/// The shared future of [`Core::execute`].
-type Answering<'a, E> = Pending<'a, Result<Answer, Error<E>>>;
+/// The shared future of [`Core::execute`], boxed: every operation awaits this one.
+type Answering<'a, E> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Answer, Error<E>>> + Send + 'a>>;
 
 /// Starts sending `request` (or fails with why it could not be built) and reads the answer
 /// with `read`.
