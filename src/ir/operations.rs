@@ -586,10 +586,16 @@ impl<'s, 'a> Operations<'s, 'a> {
     ) {
         for (wire, header) in &response.headers {
             let lower = wire.to_ascii_lowercase();
-            if lower == "content-type" || out.seen.contains(&lower) || !is_token(wire) {
+            if lower == "content-type" || out.seen.contains(&lower) {
                 continue;
             }
             let pointer = join(&join(at, "headers"), wire);
+            if !is_token(wire) {
+                self.schemas
+                    .sink
+                    .push(not_a_token(pointer, wire, ParamLocation::Header));
+                continue;
+            }
             let header = match header {
                 ReferenceOr::Item(h) => h,
                 ReferenceOr::Reference { reference } => {
@@ -820,7 +826,7 @@ fn not_a_token(pointer: String, name: &str, location: ParamLocation) -> Diagnost
     Diagnostic::note(
         pointer,
         format!(
-            "{name:?} is not a valid HTTP {what} name (letters, digits and !#$%&'*+-.^_`|~ only), so no request could carry it; it is left out"
+            "{name:?} is not a valid HTTP {what} name (letters, digits and !#$%&'*+-.^_`|~ only), so no message could carry it; it is left out"
         ),
     )
 }

@@ -186,3 +186,70 @@ fn references_to_components_undo_the_pointer_escapes() {
     );
     assert_eq!(op.success, Success::Json(Ty::Named("Pet".into())));
 }
+
+/// Response headers become one typed struct per operation: `Content-Type` is the body's, a
+/// name repeated in another case is one header, and a header that cannot be typed is left out
+/// with a note at its place.
+#[test]
+fn response_headers_are_typed_and_what_cannot_be_is_a_note() {
+    let yaml = r##"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /x:
+    get:
+      operationId: getX
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-Count: {schema: {type: integer}}
+            Content-Type: {schema: {type: string}}
+            "Bad Name": {schema: {type: string}}
+            X-Gone: {$ref: '#/components/headers/missing'}
+        '201':
+          description: created
+          headers:
+            x-count: {schema: {type: string}}
+            Location: {schema: {type: string}}
+"##;
+    let generated = crate::generate(
+        &crate::Source::named("test.yaml", yaml),
+        &crate::Options::default(),
+    )
+    .unwrap();
+    let api = &generated.api;
+    let op = &api.operations[0];
+    let headers = op.headers.as_deref().expect("a headers type");
+    let TypeKind::Headers(fields) = &ty(api, headers).kind else {
+        panic!("`{headers}` is not a headers type");
+    };
+    let wire: Vec<(&str, &Ty)> = fields
+        .iter()
+        .map(|f| (f.wire_name.as_str(), &f.ty))
+        .collect();
+    assert_eq!(
+        wire,
+        [("X-Count", &Ty::I64), ("Location", &Ty::String)],
+        "the first declaration of a name wins, in any case"
+    );
+    let notes: Vec<(&str, &str)> = generated
+        .notes
+        .iter()
+        .map(|n| (n.pointer.as_str(), n.message.as_str()))
+        .collect();
+    assert!(
+        notes.iter().any(
+            |(at, message)| *at == "/paths/~1x/get/responses/200/headers/Bad Name"
+                && message.contains("not a valid HTTP header name")
+        ),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(
+            |(at, message)| *at == "/paths/~1x/get/responses/200/headers/X-Gone/$ref"
+                && message.contains("left out of the typed headers")
+        ),
+        "{notes:?}"
+    );
+}
