@@ -253,3 +253,14 @@ paths:
         "{notes:?}"
     );
 }
+
+/// `x-rust-type` names a type in a crate the SDK does not depend on; trusting it would give
+/// code that does not build, so the schema is generated as if the extension were absent.
+#[test]
+fn x_rust_type_is_not_trusted() {
+    let api = lower_str(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Money:\n      type: object\n      x-rust-type: {{crate: rust_decimal, version: '1', path: rust_decimal::Decimal}}\n      properties:\n        amount: {{type: string}}\n"
+    ));
+    let money = ty(&api, "Money");
+    assert_eq!(field(money, "amount").ty, Ty::String);
+}
