@@ -12,23 +12,23 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, gate_attr, ty_tokens, EmitOptions, Scope};
+use super::{doc_attrs, gate_attr, ty_tokens, EmitOptions, Scope, Section};
 use crate::ir::{
     Api, AuthKind, BodyEncoding, Operation, Param, ParamLocation, RequestBody, StatusMatch,
     Success, Ty, TypeKind,
 };
 
-pub fn emit_builders(api: &Api, options: &EmitOptions) -> TokenStream {
-    let builders = api.operations.iter().map(|op| builder(api, op, options));
+pub fn emit_builders<'a>(api: &'a Api, options: &'a EmitOptions) -> Section<'a> {
     let allows = super::generated_allows();
-    quote! {
-        /// What the client's methods return: a request to set optional parameters on, then
-        /// send with `.await` (the body), `send()` (the same) or `send_with_response()` (the
-        /// status and headers too).
-        #allows
-        pub mod builder {
-            #(#builders)*
-        }
+    Section::Block {
+        head: quote! {
+            /// What the client's methods return: a request to set optional parameters on, then
+            /// send with `.await` (the body), `send()` (the same) or `send_with_response()` (the
+            /// status and headers too).
+            #allows
+            pub mod builder
+        },
+        items: Box::new(api.operations.iter().map(|op| builder(api, op, options))),
     }
 }
 

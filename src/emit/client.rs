@@ -4,16 +4,17 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::builder::{body_type, method_docs, param_type};
-use super::{doc_attrs, gate_attr, ty_tokens, EmitOptions, Scope};
+use super::{doc_attrs, gate_attr, ty_tokens, EmitOptions, Scope, Section};
 use crate::ir::{Api, AuthKind, Docs, Operation};
 
-pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
+/// The client's sections: the error types, constants and struct, then its `impl` block, whose
+/// methods are made one at a time.
+pub fn emit_client<'a>(api: &'a Api, options: &'a EmitOptions) -> Vec<Section<'a>> {
     let base_url = api.base_url.clone().unwrap_or_default();
     let user_agent = &options.user_agent;
     let has_bearer = api.auth.iter().any(|a| a.kind == AuthKind::Bearer);
     let constructor = constructor(has_bearer, &base_url);
     let credentials = credential_setters(api, has_bearer);
-    let operations = api.operations.iter().map(|op| operation(op, options));
     let allows = super::generated_allows();
     let error_variants = api.error_bodies.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
@@ -32,7 +33,7 @@ pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
         },
         &["Cheap to clone: clones share one connection pool.".to_string()],
     );
-    quote! {
+    let top = quote! {
         /// What a call returns when it fails: see the variants for what the caller gets.
         pub type Error = runtime::Error<ErrorBody>;
 
@@ -53,54 +54,58 @@ pub fn emit_client(api: &Api, options: &EmitOptions) -> TokenStream {
         pub struct Client {
             core: runtime::Core,
         }
+    };
+    let fixed = quote! {
+        #constructor
 
-        #allows
-        impl Client {
-            #constructor
-
-            /// Sends requests to `url` instead of the default server.
-            pub fn with_base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.core.set_base_url(url.into());
-                self
-            }
-
-            /// Sends requests with a `reqwest::Client` you built (proxies, TLS, middleware...).
-            pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-                self.core.set_http_client(http);
-                self
-            }
-
-            /// How long one attempt may take, from connecting to the end of the response body
-            /// (default: 60 seconds).
-            pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.core.add_options(RequestOptions::new().timeout(timeout));
-                self
-            }
-
-            /// How many times a failed request is retried (default: 2; `0` turns retries off).
-            pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-                self.core.add_options(RequestOptions::new().max_retries(max_retries));
-                self
-            }
-
-            /// A client that sends these options (headers, timeout, retries) on top of its own:
-            /// `client.with_options(RequestOptions::new().header("X-Trace", id)).some_call()`.
-            pub fn with_options(&self, options: RequestOptions) -> Self {
-                let mut client = self.clone();
-                client.core.add_options(options);
-                client
-            }
-
-            /// The base URL requests go to.
-            pub fn base_url(&self) -> &str {
-                self.core.base_url()
-            }
-
-            #credentials
-
-            #(#operations)*
+        /// Sends requests to `url` instead of the default server.
+        pub fn with_base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.core.set_base_url(url.into());
+            self
         }
-    }
+
+        /// Sends requests with a `reqwest::Client` you built (proxies, TLS, middleware...).
+        pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
+            self.core.set_http_client(http);
+            self
+        }
+
+        /// How long one attempt may take, from connecting to the end of the response body
+        /// (default: 60 seconds).
+        pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.core.add_options(RequestOptions::new().timeout(timeout));
+            self
+        }
+
+        /// How many times a failed request is retried (default: 2; `0` turns retries off).
+        pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+            self.core.add_options(RequestOptions::new().max_retries(max_retries));
+            self
+        }
+
+        /// A client that sends these options (headers, timeout, retries) on top of its own:
+        /// `client.with_options(RequestOptions::new().header("X-Trace", id)).some_call()`.
+        pub fn with_options(&self, options: RequestOptions) -> Self {
+            let mut client = self.clone();
+            client.core.add_options(options);
+            client
+        }
+
+        /// The base URL requests go to.
+        pub fn base_url(&self) -> &str {
+            self.core.base_url()
+        }
+
+        #credentials
+    };
+    let operations = api.operations.iter().map(|op| operation(op, options));
+    vec![
+        Section::Top(Box::new(std::iter::once(top))),
+        Section::Block {
+            head: quote!(#allows impl Client),
+            items: Box::new(std::iter::once(fixed).chain(operations)),
+        },
+    ]
 }
 
 fn constructor(has_bearer: bool, base_url: &str) -> TokenStream {

@@ -33,20 +33,32 @@ pub struct EmitOptions {
 /// The SDK's code, in the two parts the output stage places: the root (the client, its
 /// request builders, the error body) and the `types` module's contents. The runtime module is
 /// added by the output stage as text, so its comments survive.
-pub struct Emitted {
-    pub root: TokenStream,
-    pub types: TokenStream,
+///
+/// Items are made on demand, a few at a time as the formatter takes them: the tokens of a large
+/// API never all exist at once (Microsoft Graph's would take gigabytes).
+pub struct Emitted<'a> {
+    pub root: Vec<Section<'a>>,
+    pub types: Vec<Section<'a>>,
 }
 
-pub fn emit(api: &Api, options: &EmitOptions) -> Emitted {
-    let client = client::emit_client(api, options);
-    let builders = builder::emit_builders(api, options);
+/// Items, each made when it is asked for.
+pub type Items<'a> = Box<dyn Iterator<Item = TokenStream> + 'a>;
+
+/// A run of items in the generated file.
+pub enum Section<'a> {
+    /// Items at the file's top level (a first item may be the file's inner attributes).
+    Top(Items<'a>),
+    /// Items inside braces; `head` is what comes before the braces: attributes and
+    /// `impl Client` or `pub mod builder`.
+    Block { head: TokenStream, items: Items<'a> },
+}
+
+pub fn emit<'a>(api: &'a Api, options: &'a EmitOptions) -> Emitted<'a> {
+    let mut root = client::emit_client(api, options);
+    root.push(builder::emit_builders(api, options));
     Emitted {
-        root: quote! {
-            #client
-            #builders
-        },
-        types: types::emit_types(api, options),
+        root,
+        types: vec![types::emit_types(api, options)],
     }
 }
 

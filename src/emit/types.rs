@@ -3,36 +3,38 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, gate_attr, ty_tokens, unions, EmitOptions, Scope};
+use super::{doc_attrs, gate_attr, ty_tokens, unions, EmitOptions, Scope, Section};
 use crate::ir::{
     Api, EnumValue, Field, IntValue, Presence, StatusMatch, StatusVariant, Struct, Success, Ty,
     TypeDef, TypeKind,
 };
 
-pub fn emit_types(api: &Api, options: &EmitOptions) -> TokenStream {
+pub fn emit_types<'a>(api: &'a Api, options: &'a EmitOptions) -> Section<'a> {
     let extra: Vec<TokenStream> = options
         .extra_derives
         .iter()
         .filter_map(|d| d.parse().ok())
         .collect();
-    let items = api.types.iter().map(|t| emit_type(t, api, &extra, options));
+    let allows = super::generated_allows().to_string();
+    // Inner attributes: the module is a file of its own in a crate, inline for `include!`.
+    let allows: TokenStream = allows.replacen('#', "#!", 1).parse().expect("an attribute");
+    let top = quote! {
+        //! The API's models, one per schema.
+        #allows
+    };
+    let items = api
+        .types
+        .iter()
+        .map(move |t| emit_type(t, api, &extra, options));
     let parts = api
         .part_types
         .iter()
         .filter_map(|name| api.type_named(name))
-        .filter_map(|t| match &t.kind {
+        .filter_map(move |t| match &t.kind {
             TypeKind::Struct(s) => Some(emit_parts(&t.name, s, &gate_attr(&t.gate, options))),
             _ => None,
         });
-    let allows = super::generated_allows().to_string();
-    // Inner attributes: the module is a file of its own in a crate, inline for `include!`.
-    let allows: TokenStream = allows.replacen('#', "#!", 1).parse().expect("an attribute");
-    quote! {
-        //! The API's models, one per schema.
-        #allows
-        #(#items)*
-        #(#parts)*
-    }
+    Section::Top(Box::new(std::iter::once(top).chain(items).chain(parts)))
 }
 
 fn emit_type(t: &TypeDef, api: &Api, extra: &[TokenStream], options: &EmitOptions) -> TokenStream {
