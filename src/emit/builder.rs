@@ -218,20 +218,20 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     });
     let new =
         quote!(super::runtime::Request::new(::reqwest::Method::#method, #path, &[#(#auth),*]));
-    if statements.is_empty() {
-        return quote! {
-            #[inline]
-            fn request(&self) -> Result<super::runtime::Request, super::Error> {
-                Ok(#new)
-            }
-        };
-    }
-    quote! {
-        #[inline]
-        fn request(&self) -> Result<super::runtime::Request, super::Error> {
+    // Without statements, no `mut` binding (clippy would flag it).
+    let build = if statements.is_empty() {
+        quote!(Ok(#new))
+    } else {
+        quote! {
             let mut request = #new;
             #(#statements)*
             Ok(request)
+        }
+    };
+    quote! {
+        #[inline]
+        fn request(&self) -> Result<super::runtime::Request, super::Error> {
+            #build
         }
     }
 }

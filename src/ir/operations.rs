@@ -952,4 +952,56 @@ mod tests {
         let reserved: BTreeSet<&str> = super::CLIENT_RESERVED.iter().copied().collect();
         assert_eq!(own, reserved);
     }
+
+    /// [`super::BUILDER_RESERVED`] holds the names a request builder defines besides its
+    /// parameters (fields and methods): every one the emitted builders define must be in it,
+    /// or a parameter could take a name the builder already uses.
+    #[test]
+    fn builder_reserved_covers_what_the_builders_define() {
+        let mut own = BTreeSet::new();
+        // Optional parameters of every style, and bodies of every encoding.
+        for fixture in ["calls.yaml", "bodies.yaml"] {
+            let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+            let source = crate::Source::from_path(std::path::Path::new(&path)).unwrap();
+            let generated = crate::generate(&source, &crate::Options::default()).unwrap();
+            let params: BTreeSet<&str> = generated
+                .api
+                .operations
+                .iter()
+                .flat_map(|op| op.params.iter().map(|p| p.name.as_str()))
+                .collect();
+            let file = syn::parse_file(&generated.code()).unwrap();
+            let builder = file.items.iter().find_map(|item| match item {
+                syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+                _ => None,
+            });
+            for item in &builder.expect("a builder module").1 {
+                let names: Vec<String> = match item {
+                    syn::Item::Struct(s) => s
+                        .fields
+                        .iter()
+                        .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+                        .collect(),
+                    syn::Item::Impl(block) => block
+                        .items
+                        .iter()
+                        .filter_map(|item| match item {
+                            syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                own.extend(names.into_iter().filter(|n| !params.contains(n.as_str())));
+            }
+        }
+        let own: BTreeSet<&str> = own.iter().map(String::as_str).collect();
+        assert!(own.contains("send") && own.contains("body"), "{own:?}");
+        let reserved: BTreeSet<&str> = super::BUILDER_RESERVED.iter().copied().collect();
+        let missing: Vec<&&str> = own.difference(&reserved).collect();
+        assert!(
+            missing.is_empty(),
+            "defined by builders, not reserved: {missing:?}"
+        );
+    }
 }

@@ -308,13 +308,14 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
     };
     let description = toml_string(&format!("Rust client for {}", one_line(&api.title)));
     let title = one_line(&api.title);
+    let (lib, first_call) = (lib_name(crate_name), first_call(api));
     let fill = |template: &str, features: &str| {
         template
             .replace("{{sdkgen_version}}", env!("CARGO_PKG_VERSION"))
             .replace("{{spec}}", spec_name)
             .replace("{{name}}", crate_name)
-            .replace("{{lib}}", &lib_name(crate_name))
-            .replace("{{first_call}}", &first_call(api))
+            .replace("{{lib}}", &lib)
+            .replace("{{first_call}}", &first_call)
             .replace("{{version}}", &version)
             .replace("{{description}}", &description)
             .replace("{{dependencies}}", &deps.join("\n"))
