@@ -13,11 +13,9 @@ fn specs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut specs = support::fixture_specs();
     specs.push(root.join("spec/modbox.yaml"));
-    // Two large real documents, with many maps of names to walk.
-    for corpus in ["oxide/nexus.json", "figma/openapi.yaml"] {
-        let path = root.join("../shared/corpus/specs").join(corpus);
-        assert!(path.exists(), "{} is missing", path.display());
-        specs.push(path);
+    // Two large real documents, with many maps of names to walk (copies the repository holds).
+    for document in ["nexus.json", "figma.yaml"] {
+        specs.push(root.join("tests/fixtures/third-party").join(document));
     }
     specs
 }
@@ -68,7 +66,7 @@ fn the_same_spec_gives_the_same_bytes_in_every_run_and_thread() {
 #[test]
 fn the_output_does_not_depend_on_where_the_spec_or_the_output_is() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let spec = root.join("../shared/corpus/specs/oxide/nexus.json");
+    let spec = root.join("tests/fixtures/third-party/nexus.json");
     let near = tempfile::tempdir().unwrap();
     let far = tempfile::tempdir().unwrap();
     let far_nested = far.path().join("a/b/c");
