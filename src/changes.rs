@@ -189,12 +189,10 @@ fn read_builder(item: &syn::Item, builders: &mut BTreeMap<String, Builder>) {
                 builder.output = Some(Ty::of(&t.ty));
             }
             syn::ImplItem::Fn(f) if imp.trait_.is_none() && is_pub(&f.vis) => {
-                let name = f.sig.ident.to_string();
-                if name != "send" && name != "send_with_response" {
-                    let ty = arguments(&f.sig).pop().map(|(_, ty)| ty);
-                    builder
-                        .setters
-                        .push((name, ty.unwrap_or_else(|| Ty::named("()"))));
+                // A setter takes its value; a sender (`send`, `stream`, `items`...) takes
+                // nothing but the request.
+                if let Some((_, ty)) = arguments(&f.sig).pop() {
+                    builder.setters.push((f.sig.ident.to_string(), ty));
                 }
             }
             _ => {}

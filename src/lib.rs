@@ -109,7 +109,7 @@ impl Generated {
     /// The whole SDK as one Rust file, to `include!` (a build script's output). Made from
     /// [`Generated::parts`] on each call, so a generation holds its code once.
     pub fn code(&self) -> String {
-        output::include_file(&self.parts, &self.spec_name)
+        output::include_file(&self.api, &self.parts, &self.spec_name)
     }
 
     /// The files of a standalone crate: `Cargo.toml`, `README.md`, and in `src/` the root

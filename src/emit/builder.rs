@@ -109,6 +109,7 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
     let documented = documented_statuses(op);
     let request = request_fn(api, op);
     let read = read_fn(api, op);
+    let streams = super::streams::senders(op, &documented, &ok, &headers);
     let doc = if op.optional_params().next().is_some() {
         format!(" The request of [`Client::{method}`](super::Client::{method}): set its optional parameters, then `.await` it.")
     } else {
@@ -138,6 +139,8 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
             pub fn send_with_response(self) -> impl ::std::future::Future<Output = Result<super::runtime::Response<#ok, #headers>, super::Error>> + Send + 'a {
                 self.call()
             }
+
+            #streams
 
             #[inline]
             fn call(self) -> super::runtime::Call<'a, #ok, #headers, super::ErrorBody> {
@@ -206,8 +209,19 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     if let Some(server) = &op.server {
         statements.push(quote!(request.server = Some(#server);));
     }
+    let flag = op.events.as_ref().and_then(|e| e.flag.as_ref());
     if let Some(body) = &op.body {
-        statements.push(body_statement(body));
+        if let (Some(flag), true) = (flag, body.required) {
+            statements.push(super::streams::flagged_body(
+                &body.ty,
+                flag,
+                quote!(self.body),
+            ));
+            let content_type = &body.content_type;
+            statements.push(quote!(request.json(body, #content_type)?;));
+        } else {
+            statements.push(body_statement(body));
+        }
     }
     let path = path_expr(op);
     let auth = op.auth.iter().map(|alternative| {
@@ -228,6 +242,20 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             Ok(request)
         }
     };
+    if flag.is_some() {
+        // The plain sender and `stream()` share one request, told apart by the flag.
+        return quote! {
+            #[inline]
+            fn request(&self) -> Result<super::runtime::Request, super::Error> {
+                self.request_streaming(false)
+            }
+
+            #[inline]
+            fn request_streaming(&self, stream: bool) -> Result<super::runtime::Request, super::Error> {
+                #build
+            }
+        };
+    }
     quote! {
         #[inline]
         fn request(&self) -> Result<super::runtime::Request, super::Error> {

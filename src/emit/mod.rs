@@ -3,6 +3,7 @@
 mod builder;
 mod client;
 mod docs;
+mod streams;
 
 pub(crate) use builder::borrowed;
 pub(crate) use docs::for_rustdoc;

@@ -104,6 +104,9 @@ pub(super) fn drop_unknown_fields_of_sent_types(api: &mut Api) {
             named(&body.ty, &mut sent);
         }
         success_named(&op.success, &mut read);
+        if let Some(events) = &op.events {
+            named(&events.item, &mut read);
+        }
         for e in &op.errors {
             named(&api.error_bodies[e.body].ty, &mut read);
         }
@@ -262,6 +265,9 @@ fn op_roots(op: &Operation, api: &Api) -> Vec<String> {
     }
     success_named(&op.success, &mut out);
     out.extend(op.headers.as_deref());
+    if let Some(events) = &op.events {
+        named(&events.item, &mut out);
+    }
     for e in &op.errors {
         named(&api.error_bodies[e.body].ty, &mut out);
     }

@@ -8,6 +8,7 @@ mod lower;
 mod operations;
 mod rename;
 mod schemas;
+mod streams;
 
 pub use features::{select, Gate, TagFeature};
 pub use lower::lower;
@@ -277,9 +278,97 @@ pub struct Operation {
     pub deprecated: bool,
     /// The type of the headers its success responses declare ([`TypeKind::Headers`]), if any.
     pub headers: Option<String>,
+    /// Its answer as server-sent events, when a 2xx answer offers `text/event-stream`.
+    pub events: Option<Events>,
+    /// How its list pages, when a rule finds it (see `streams.rs`).
+    pub paging: Option<Paging>,
+}
+
+/// An answer the operation can stream as server-sent events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Events {
+    /// What each event decodes into.
+    pub item: Ty,
+    pub decode: EventDecode,
+    /// The request body's boolean `stream` property (its Rust name and presence), which the
+    /// streaming sender sets to `true` and the plain one to `false`.
+    pub flag: Option<(String, Presence)>,
+}
+
+/// How an event becomes an item, by the stream's schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventDecode {
+    /// The `data:` as JSON.
+    Json,
+    /// The `data:` as text (no schema, or a string schema).
+    Text,
+    /// The whole event as `{event, data, id, retry}` (a schema that describes events so).
+    Object,
+}
+
+/// How a list operation pages, and where a page's items are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    pub scheme: PagingScheme,
+    /// An item's type.
+    pub item: Ty,
+    /// The body field holding the items (its Rust name and presence); `None`: the body is the
+    /// list.
+    pub items: Option<(String, Presence)>,
+    /// The rule that found it, for the docs (`x-dropshot-pagination`, "a `Link` header"...).
+    pub rule: String,
+}
+
+/// The runtime's `Paging`, with JSON pointers into the page's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagingScheme {
+    Cursor {
+        param: String,
+        next: String,
+    },
+    Link,
+    NextUrl {
+        next: String,
+    },
+    After {
+        param: String,
+        items: String,
+        has_more: String,
+    },
+    Offset {
+        param: String,
+        items: String,
+        total: Option<String>,
+    },
+    Page {
+        param: String,
+        items: String,
+        first: i64,
+        last: Option<String>,
+    },
+}
+
+impl PagingScheme {
+    /// The scheme's name, for the README's list of paging operations.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PagingScheme::Cursor { .. } => "cursor",
+            PagingScheme::Link => "Link header",
+            PagingScheme::NextUrl { .. } => "next URL",
+            PagingScheme::After { .. } => "has_more + starting_after",
+            PagingScheme::Offset { .. } => "offset",
+            PagingScheme::Page { .. } => "page number",
+        }
+    }
 }
 
 impl Operation {
+    /// Whether a builder streams: events, pages or a download as it arrives (the runtime's
+    /// streams part, and its crates, come with such an operation).
+    pub fn streams(&self) -> bool {
+        self.events.is_some() || self.paging.is_some() || self.success == Success::Bytes
+    }
+
     /// Parameters the method takes as arguments, in order: path parameters, then the required
     /// rest. The others are the builder's setters.
     pub fn required_params(&self) -> impl Iterator<Item = &Param> {

@@ -77,6 +77,7 @@ const BUILDER_RESERVED: &[&str] = &[
     "into_future",
     "call",
     "read",
+    "request_streaming",
 ];
 
 /// The name a spec gives an item for SDKs, over the one sdkgen would make
@@ -152,9 +153,6 @@ impl<'s, 'a> Operations<'s, 'a> {
             ParamLocation::Path => path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(0),
             _ => usize::MAX,
         });
-        for p in &mut params {
-            p.name = params_ns.claim(&p.name, Case::Snake);
-        }
 
         // One method per way of writing the body; the first (JSON if offered) keeps the name.
         let bodies: Vec<Option<RequestBody>> = match &op.request_body {
@@ -175,6 +173,22 @@ impl<'s, 'a> Operations<'s, 'a> {
             self.responses(op, &hint, &join(&pointer, "responses"), &mut problems);
         if !problems.is_empty() {
             return self.leave_out(problems);
+        }
+        let events = self.events(op, &hint, &pointer, bodies.first().and_then(Option::as_ref));
+        let paging = self.paging(op, &params, &success, &pointer);
+        // The senders a builder has only where they apply take their names before the
+        // parameters do, so that no other operation's setters are renamed for them.
+        let senders = [
+            (events.is_some(), "stream"),
+            (paging.is_some(), "items"),
+            (paging.is_some(), "pages"),
+            (success == Success::Bytes, "bytes_stream"),
+        ];
+        for (_, sender) in senders.iter().filter(|(has, _)| *has) {
+            params_ns.claim(sender, Case::Snake);
+        }
+        for p in &mut params {
+            p.name = params_ns.claim(&p.name, Case::Snake);
         }
         // An operation's servers override its path's, which override the document's.
         let server = server_url(&op.servers).or_else(|| server_url(&item.servers));
@@ -205,6 +219,8 @@ impl<'s, 'a> Operations<'s, 'a> {
                 gate: Gate::new(),
                 deprecated: op.deprecated,
                 headers: headers.clone(),
+                events: events.clone(),
+                paging: paging.clone(),
             });
         }
         out
@@ -477,7 +493,7 @@ impl<'s, 'a> Operations<'s, 'a> {
         Ok(out)
     }
 
-    fn media_type(&mut self, media: &MediaType, hint: &str, pointer: &str) -> Ty {
+    pub(super) fn media_type(&mut self, media: &MediaType, hint: &str, pointer: &str) -> Ty {
         match &media.schema {
             Some(schema) => {
                 let SchemaType { ty, nullable } =
@@ -690,7 +706,7 @@ impl<'s, 'a> Operations<'s, 'a> {
         self.error_bodies.len() - 1
     }
 
-    fn resolve_response<'r>(&self, r: &'r ReferenceOr<Response>) -> Option<&'r Response>
+    pub(super) fn resolve_response<'r>(&self, r: &'r ReferenceOr<Response>) -> Option<&'r Response>
     where
         'a: 'r,
     {

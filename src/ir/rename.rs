@@ -72,6 +72,12 @@ pub fn for_each_ty(api: &mut Api, f: &mut impl FnMut(&mut Ty)) {
         if let Success::Json(ty) = &mut op.success {
             walk(ty);
         }
+        if let Some(events) = &mut op.events {
+            walk(&mut events.item);
+        }
+        if let Some(paging) = &mut op.paging {
+            walk(&mut paging.item);
+        }
     }
     for e in &mut api.error_bodies {
         walk(&mut e.ty);

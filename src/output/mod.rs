@@ -19,6 +19,7 @@ use manifest::{cargo_features, crate_version, lib_table, toml_string};
 use readme::{first_call, operations_by_tag, readme_features};
 
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
+const STREAMS: &str = include_str!("../../templates/streams.rs");
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.tmpl");
 const README: &str = include_str!("../../templates/README.md.tmpl");
 
@@ -134,7 +135,7 @@ fn header(spec_name: &str) -> String {
 
 /// The SDK as one Rust file, for `include!`: no inner attributes or `//!` at its top, no
 /// out-of-line modules.
-pub fn include_file(code: &Code, spec_name: &str) -> String {
+pub fn include_file(api: &Api, code: &Code, spec_name: &str) -> String {
     let mut out = header(spec_name);
     out.push_str(&format!(
         "\npub use self::runtime::{{{RUNTIME_EXPORTS}}};\n\n"
@@ -143,7 +144,7 @@ pub fn include_file(code: &Code, spec_name: &str) -> String {
     out.push_str("\npub mod types {\n");
     indent_into(&mut out, &code.types);
     out.push_str("}\n\n#[doc(hidden)]\npub mod runtime {\n");
-    indent_into(&mut out, RUNTIME);
+    indent_into(&mut out, &runtime(api));
     out.push_str("}\n");
     out
 }
@@ -229,6 +230,20 @@ impl std::fmt::Display for Dependency {
     }
 }
 
+/// The runtime an SDK carries: its streams part only where an operation streams (events,
+/// pages, downloads), so that an SDK without pulls in none of their crates.
+fn runtime(api: &Api) -> String {
+    if streams(api) {
+        format!("{RUNTIME}\n{STREAMS}")
+    } else {
+        RUNTIME.to_string()
+    }
+}
+
+fn streams(api: &Api) -> bool {
+    api.operations.iter().any(crate::ir::Operation::streams)
+}
+
 /// Exactly the crates the generated code names.
 pub fn dependencies(api: &Api) -> Vec<Dependency> {
     let mut deps = vec![
@@ -269,6 +284,18 @@ pub fn dependencies(api: &Api) -> Vec<Dependency> {
             spec: "{ version = \"1\", features = [\"time\"] }",
         },
     ];
+    if streams(api) {
+        // The streams part: the `Stream` trait its streams implement, and the chunks of a
+        // download (both already in reqwest's tree).
+        deps.push(Dependency {
+            name: "bytes",
+            spec: "\"1\"",
+        });
+        deps.push(Dependency {
+            name: "futures-core",
+            spec: "\"0.3\"",
+        });
+    }
     if api.uses.chrono {
         deps.push(Dependency {
             name: "chrono",
@@ -361,7 +388,7 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
         },
         File {
             path: PathBuf::from("src").join("runtime.rs"),
-            contents: format!("{}\n{RUNTIME}", header(spec_name)),
+            contents: format!("{}\n{}", header(spec_name), runtime(api)),
         },
     ]
 }

@@ -58,3 +58,11 @@ pub mod tags_pets {
 pub mod calls {
     include!(concat!(env!("OUT_DIR"), "/calls.rs"));
 }
+
+pub mod streams {
+    include!(concat!(env!("OUT_DIR"), "/streams.rs"));
+}
+
+pub mod paging {
+    include!(concat!(env!("OUT_DIR"), "/paging.rs"));
+}

@@ -97,6 +97,16 @@ impl Server {
     pub async fn start(script: Vec<Reply>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
+        // A reply's header may name the server itself (`Link: <{base}/next>`).
+        let script: Vec<Reply> = script
+            .into_iter()
+            .map(|mut reply| {
+                for (_, value) in &mut reply.headers {
+                    *value = value.replace("{base}", &base_url);
+                }
+                reply
+            })
+            .collect();
         let recorded = Arc::new(Mutex::new(Vec::new()));
         let forwarded = Arc::new(Mutex::new(Vec::new()));
         let script = Arc::new(script);
@@ -164,7 +174,7 @@ async fn serve(
     }
 }
 
-async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Recorded> {
+pub async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Recorded> {
     loop {
         let mut headers = [httparse::EMPTY_HEADER; 64];
         let mut parsed = httparse::Request::new(&mut headers);
