@@ -445,7 +445,11 @@ impl Core {
         let (url, hide_url) = self.url(&request)?;
         let (headers, basic) = self.headers(&request, true)?;
         let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let max_retries = self.options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
+        // A streamed body that cannot be read twice is sent once.
+        let max_retries = match &request.body {
+            Some(body) if !body.replayable => 0,
+            _ => self.options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+        };
         // Statuses are retried only where repeating the request cannot do harm; a connection
         // that never opened sent nothing, so that is retried for every method.
         let idempotent = !matches!(
@@ -462,7 +466,7 @@ impl Core {
                 builder = builder.basic_auth(user, Some(&password.0));
             }
             if let Some(body) = &request.body {
-                builder = builder.body(body.bytes.clone());
+                builder = builder.body(body.for_attempt().ok_or_else(sent_once)?);
             }
             match limit.send(builder, timeout).await {
                 Ok(response) => {
@@ -596,7 +600,7 @@ impl Core {
             }
             let mut builder = self.http.request(method, next).headers(headers);
             if let (true, Some(body)) = (keeps_method, &request.body) {
-                builder = builder.body(body.bytes.clone());
+                builder = builder.body(body.for_attempt().ok_or_else(sent_once)?);
             }
             response = limit.send(builder, timeout).await?;
         }
@@ -616,6 +620,9 @@ impl Core {
         insert("user-agent", self.user_agent, false)?;
         if let Some(body) = &request.body {
             insert("content-type", &body.content_type, false)?;
+            if let (Some(_), Some(length)) = (&body.stream, body.length) {
+                insert("content-length", &length.to_string(), false)?;
+            }
         }
         for (name, value) in &request.headers {
             insert(name, value, false)?;
@@ -662,6 +669,14 @@ impl Core {
         }
         Ok((map, basic))
     }
+}
+
+fn sent_once<E>() -> Error<E> {
+    Error::InvalidRequest(
+        "the body was a stream, already sent once: it cannot be sent again (a redirect that \
+         keeps the body needs a body that can be read twice, such as `Upload::path`)"
+            .into(),
+    )
 }
 
 fn insert_header<E>(
@@ -825,10 +840,7 @@ impl Request {
         let bytes = serde_json::to_vec(body).map_err(|e| {
             Error::InvalidRequest(format!("the body cannot be written as JSON: {e}"))
         })?;
-        self.body = Some(Body {
-            content_type: content_type.into(),
-            bytes,
-        });
+        self.body = Some(Body::new(content_type, bytes));
         Ok(())
     }
 
@@ -850,18 +862,12 @@ impl Request {
 
     /// A `text/*` body, sent as it is.
     pub fn text(&mut self, body: &str, content_type: &'static str) {
-        self.body = Some(Body {
-            content_type: content_type.into(),
-            bytes: body.as_bytes().to_vec(),
-        });
+        self.body = Some(Body::new(content_type, body.as_bytes().to_vec()));
     }
 
     /// A body of any other media type (`application/octet-stream`, an image...), sent as it is.
     pub fn bytes(&mut self, body: &[u8], content_type: &'static str) {
-        self.body = Some(Body {
-            content_type: content_type.into(),
-            bytes: body.to_vec(),
-        });
+        self.body = Some(Body::new(content_type, body.to_vec()));
     }
 }
 
@@ -1016,10 +1022,7 @@ impl Parts {
                 )
             })
             .collect();
-        Body {
-            content_type: content_type.into(),
-            bytes: pairs.join("&").into_bytes(),
-        }
+        Body::new(content_type, pairs.join("&").into_bytes())
     }
 
     fn into_multipart(self) -> Body {
@@ -1047,10 +1050,7 @@ impl Parts {
             bytes.extend_from_slice(b"\r\n");
         }
         bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        Body {
-            content_type: format!("multipart/form-data; boundary={boundary}"),
-            bytes,
-        }
+        Body::new(format!("multipart/form-data; boundary={boundary}"), bytes)
     }
 }
 
@@ -1084,11 +1084,42 @@ fn boundary(parts: &[Part]) -> String {
     }
 }
 
-/// A request body, already encoded.
+/// A request body, already encoded, or (an upload) read as it is sent.
 #[derive(Clone)]
 pub struct Body {
     pub content_type: String,
     pub bytes: Vec<u8>,
+    /// Opens the body for one attempt, when it is sent as it is read (a file, a stream);
+    /// `None` once a body that cannot be read twice has been sent.
+    pub stream: Option<OpenBody>,
+    /// Whether [`Body::stream`] can be opened again for a retry.
+    pub replayable: bool,
+    /// The streamed body's length, when known (sent as `Content-Length`).
+    pub length: Option<u64>,
+}
+
+/// Opens a streamed body for one attempt.
+pub type OpenBody = std::sync::Arc<dyn Fn() -> Option<reqwest::Body> + Send + Sync>;
+
+impl Body {
+    /// A body held in memory.
+    pub fn new(content_type: impl Into<String>, bytes: Vec<u8>) -> Self {
+        Body {
+            content_type: content_type.into(),
+            bytes,
+            stream: None,
+            replayable: true,
+            length: None,
+        }
+    }
+
+    /// The body of one attempt; `None` when it cannot be sent again.
+    fn for_attempt(&self) -> Option<reqwest::Body> {
+        match &self.stream {
+            Some(open) => open(),
+            None => Some(self.bytes.clone().into()),
+        }
+    }
 }
 
 /// What a successful call answered: the status, the headers and the decoded body. Calls give

@@ -97,7 +97,9 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let ty = body_type(body, scope);
-        fields.push(if body.required {
+        fields.push(if op.uploads() {
+            quote!(pub(crate) body: super::runtime::Upload<'a>,)
+        } else if body.required {
             quote!(pub(crate) body: #ty,)
         } else {
             quote!(pub(crate) body: Option<#ty>,)
@@ -274,6 +276,8 @@ fn body_statement(body: &RequestBody) -> TokenStream {
     };
     let write = match body.encoding {
         BodyEncoding::Text => quote!(request.text(#value, #content_type)),
+        // A required binary body is an `Upload` (bytes, a file or a stream).
+        BodyEncoding::Bytes if body.required => quote!(request.upload(&#value, #content_type)),
         BodyEncoding::Bytes => quote!(request.bytes(#value, #content_type)),
         BodyEncoding::Json => quote!(request.json(#value, #content_type)?),
         BodyEncoding::Form => quote!(request.form(#value, #content_type)),

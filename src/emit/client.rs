@@ -200,7 +200,11 @@ fn operation(op: &Operation, options: &EmitOptions) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let ty = body_type(body, Scope::Root);
-        if body.required {
+        if op.uploads() {
+            // `&[u8]` as before, or a file or stream read as it is sent.
+            args.push(quote!(body: impl ::std::convert::Into<runtime::Upload<'a>>));
+            fields.push(quote!(body: body.into(),));
+        } else if body.required {
             args.push(quote!(body: #ty));
             fields.push(quote!(body,));
         } else {

@@ -366,7 +366,18 @@ impl Operation {
     /// Whether a builder streams: events, pages or a download as it arrives (the runtime's
     /// streams part, and its crates, come with such an operation).
     pub fn streams(&self) -> bool {
-        self.events.is_some() || self.paging.is_some() || self.success == Success::Bytes
+        self.events.is_some()
+            || self.paging.is_some()
+            || self.success == Success::Bytes
+            || self.uploads()
+    }
+
+    /// Whether its body is binary and required: taken as a `runtime::Upload` (bytes, a file
+    /// or a stream), which the runtime's uploads part brings.
+    pub fn uploads(&self) -> bool {
+        self.body
+            .as_ref()
+            .is_some_and(|b| b.required && b.encoding == BodyEncoding::Bytes)
     }
 
     /// Parameters the method takes as arguments, in order: path parameters, then the required

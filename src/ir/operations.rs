@@ -80,6 +80,10 @@ const BUILDER_RESERVED: &[&str] = &[
     "request_streaming",
 ];
 
+/// Names of the senders a builder has only where they apply (events, pages, a download):
+/// reserved in those builders alone, so no other operation's setters are renamed for them.
+pub(super) const STREAM_SENDERS: &[&str] = &["stream", "items", "pages", "bytes_stream"];
+
 /// The name a spec gives an item for SDKs, over the one sdkgen would make
 /// (`x-speakeasy-name-override`, Fern's `x-fern-parameter-name`).
 pub(super) fn name_override(
@@ -177,14 +181,14 @@ impl<'s, 'a> Operations<'s, 'a> {
         let events = self.events(op, &hint, &pointer, bodies.first().and_then(Option::as_ref));
         let paging = self.paging(op, &params, &success, &pointer);
         // The senders a builder has only where they apply take their names before the
-        // parameters do, so that no other operation's setters are renamed for them.
-        let senders = [
-            (events.is_some(), "stream"),
-            (paging.is_some(), "items"),
-            (paging.is_some(), "pages"),
-            (success == Success::Bytes, "bytes_stream"),
+        // parameters do (see `STREAM_SENDERS`).
+        let has = [
+            events.is_some(),
+            paging.is_some(),
+            paging.is_some(),
+            success == Success::Bytes,
         ];
-        for (_, sender) in senders.iter().filter(|(has, _)| *has) {
+        for (sender, _) in STREAM_SENDERS.iter().zip(has).filter(|(_, has)| *has) {
             params_ns.claim(sender, Case::Snake);
         }
         for p in &mut params {
@@ -976,7 +980,7 @@ mod tests {
     fn builder_reserved_covers_what_the_builders_define() {
         let mut own = BTreeSet::new();
         // Optional parameters of every style, and bodies of every encoding.
-        for fixture in ["calls.yaml", "bodies.yaml"] {
+        for fixture in ["calls.yaml", "bodies.yaml", "streams.yaml", "paging.yaml"] {
             let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
             let source = crate::Source::from_path(std::path::Path::new(&path)).unwrap();
             let generated = crate::generate(&source, &crate::Options::default()).unwrap();
@@ -1013,7 +1017,11 @@ mod tests {
         }
         let own: BTreeSet<&str> = own.iter().map(String::as_str).collect();
         assert!(own.contains("send") && own.contains("body"), "{own:?}");
-        let reserved: BTreeSet<&str> = super::BUILDER_RESERVED.iter().copied().collect();
+        let reserved: BTreeSet<&str> = super::BUILDER_RESERVED
+            .iter()
+            .chain(super::STREAM_SENDERS)
+            .copied()
+            .collect();
         let missing: Vec<&&str> = own.difference(&reserved).collect();
         assert!(
             missing.is_empty(),

@@ -264,3 +264,92 @@ fn x_rust_type_is_not_trusted() {
     let money = ty(&api, "Money");
     assert_eq!(field(money, "amount").ty, Ty::String);
 }
+
+/// Each paging rule, on the fixture that holds one operation per scheme: found by the rule
+/// named, and an operation no rule matches has none.
+#[test]
+fn lists_page_by_the_first_rule_that_matches() {
+    let source = crate::Source::from_path(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/paging.yaml"
+    )))
+    .unwrap();
+    let generated = crate::generate(&source, &crate::Options::default()).unwrap();
+    let api = &generated.api;
+    let scheme = |name: &str| operation(api, name).paging.as_ref().map(|p| &p.scheme);
+    assert_eq!(
+        scheme("project_list"),
+        Some(&PagingScheme::Cursor {
+            param: "page_token".into(),
+            next: "/next_page".into()
+        })
+    );
+    assert_eq!(scheme("issues_list_for_repo"), Some(&PagingScheme::Link));
+    assert_eq!(
+        scheme("get_customers"),
+        Some(&PagingScheme::After {
+            param: "starting_after".into(),
+            items: "/data".into(),
+            has_more: "/has_more".into()
+        })
+    );
+    assert_eq!(
+        scheme("list_events"),
+        Some(&PagingScheme::Cursor {
+            param: "cursor".into(),
+            next: "/meta/next_cursor".into()
+        })
+    );
+    assert!(
+        matches!(scheme("list_songs"), Some(PagingScheme::Offset { total: Some(t), .. }) if t == "/total")
+    );
+    assert!(
+        matches!(scheme("list_albums"), Some(PagingScheme::Page { last: Some(l), first: 1, .. }) if l == "/total_pages")
+    );
+    assert_eq!(
+        scheme("list_tickets"),
+        Some(&PagingScheme::Cursor {
+            param: "after".into(),
+            next: "/paging/next".into()
+        })
+    );
+    assert_eq!(
+        scheme("list_notes"),
+        Some(&PagingScheme::Cursor {
+            param: "starting_from".into(),
+            next: "/next".into()
+        })
+    );
+    // A declared extension that names a parameter the operation lacks: a note, no paging.
+    assert_eq!(scheme("list_widgets"), None);
+    let note = generated
+        .notes
+        .iter()
+        .find(|n| n.pointer == "/paths/~1widgets/get/x-fern-pagination")
+        .expect("a note at the extension");
+    assert!(note.message.contains("cannot follow"), "{}", note.message);
+    // A `token` parameter and a list, but no next cursor: no rule, no guess.
+    assert_eq!(scheme("list_things"), None);
+}
+
+/// An operation with events streams its schema's type, JSON or text or whole events, and
+/// knows the body's `stream` flag; a sender's name is taken from its own builder's
+/// parameters only.
+#[test]
+fn event_streams_and_sender_names() {
+    let api = lower_str(&format!(
+        "{HEAD}paths:\n  /a:\n    post:\n      operationId: chat\n      parameters:\n        - {{name: stream, in: query, schema: {{type: string}}}}\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                stream: {{type: boolean}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json: {{schema: {{type: object}}}}\n            text/event-stream: {{schema: {{type: string}}}}\n  /b:\n    get:\n      operationId: plain\n      parameters:\n        - {{name: stream, in: query, schema: {{type: string}}}}\n        - {{name: items, in: query, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n"
+    ));
+    let chat = operation(&api, "chat");
+    let events = chat.events.as_ref().expect("events");
+    assert_eq!(events.item, Ty::String);
+    assert_eq!(events.decode, EventDecode::Text);
+    assert_eq!(events.flag, Some(("stream".into(), Presence::Optional)));
+    // The JSON answer stays what `.await` gives.
+    assert!(matches!(chat.success, Success::Json(_)));
+    // The setter of a `stream` parameter gives way to the sender, only where there is one.
+    assert_eq!(chat.params[0].name, "stream_2");
+    let plain = operation(&api, "plain");
+    let names: Vec<&str> = plain.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["stream", "items"]);
+}

@@ -16,10 +16,11 @@ mod readme;
 
 pub use manifest::lib_name;
 use manifest::{cargo_features, crate_version, lib_table, toml_string};
-use readme::{first_call, operations_by_tag, readme_features};
+use readme::{first_call, operations_by_tag, readme_features, readme_streams};
 
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 const STREAMS: &str = include_str!("../../templates/streams.rs");
+const UPLOADS: &str = include_str!("../../templates/uploads.rs");
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.tmpl");
 const README: &str = include_str!("../../templates/README.md.tmpl");
 
@@ -233,15 +234,24 @@ impl std::fmt::Display for Dependency {
 /// The runtime an SDK carries: its streams part only where an operation streams (events,
 /// pages, downloads), so that an SDK without pulls in none of their crates.
 fn runtime(api: &Api) -> String {
+    let mut runtime = RUNTIME.to_string();
     if streams(api) {
-        format!("{RUNTIME}\n{STREAMS}")
-    } else {
-        RUNTIME.to_string()
+        runtime.push('\n');
+        runtime.push_str(STREAMS);
     }
+    if uploads(api) {
+        runtime.push('\n');
+        runtime.push_str(UPLOADS);
+    }
+    runtime
 }
 
 fn streams(api: &Api) -> bool {
     api.operations.iter().any(crate::ir::Operation::streams)
+}
+
+fn uploads(api: &Api) -> bool {
+    api.operations.iter().any(crate::ir::Operation::uploads)
 }
 
 /// Exactly the crates the generated code names.
@@ -262,7 +272,12 @@ pub fn dependencies(api: &Api) -> Vec<Dependency> {
         },
         Dependency {
             name: "reqwest",
-            spec: "\"0.13\"",
+            // Uploads send a body as it is read.
+            spec: if uploads(api) {
+                "{ version = \"0.13\", features = [\"stream\"] }"
+            } else {
+                "\"0.13\""
+            },
         },
         Dependency {
             name: "serde",
@@ -281,7 +296,12 @@ pub fn dependencies(api: &Api) -> Vec<Dependency> {
         },
         Dependency {
             name: "tokio",
-            spec: "{ version = \"1\", features = [\"time\"] }",
+            // Uploads read files as they send them.
+            spec: if uploads(api) {
+                "{ version = \"1\", features = [\"fs\", \"io-util\", \"time\"] }"
+            } else {
+                "{ version = \"1\", features = [\"time\"] }"
+            },
         },
     ];
     if streams(api) {
@@ -368,6 +388,7 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
         File {
             path: "README.md".into(),
             contents: fill(README, &readme_features(api, crate_name))
+                .replace("{{streams}}", &readme_streams(api))
                 .replace("{{operations_by_tag}}", &operations_by_tag(api)),
         },
         File {

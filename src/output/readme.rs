@@ -79,10 +79,11 @@ pub(super) fn operations_by_tag(api: &Api) -> String {
                 .unwrap_or_default();
             let deprecated = if op.deprecated { " (deprecated)" } else { "" };
             out.push_str(&format!(
-                "- `{}` (`{} {}`){deprecated}{summary}\n",
+                "- `{}` (`{} {}`){deprecated}{}{summary}\n",
                 op.name,
                 op.method.as_str(),
-                op.path.replace('`', "'")
+                op.path.replace('`', "'"),
+                senders(op),
             ));
         }
     }
@@ -104,6 +105,58 @@ pub(super) fn readme_features(api: &Api, crate_name: &str) -> String {
     for f in &api.features {
         let tag = f.tag.replace('|', "\\|").replace('\n', " ");
         out.push_str(&format!("| `{}` | {} |\n", f.name, tag));
+    }
+    out
+}
+
+/// An operation's streaming senders, for its line in the list: ` · pages (cursor)`.
+fn senders(op: &crate::ir::Operation) -> String {
+    let mut out = String::new();
+    if let Some(paging) = &op.paging {
+        out.push_str(&format!(" · `.items()` ({})", paging.scheme.name()));
+    }
+    if op.events.is_some() {
+        out.push_str(" · `.stream()`");
+    }
+    if op.success == crate::ir::Success::Bytes {
+        out.push_str(" · `.bytes_stream()`");
+    }
+    out
+}
+
+/// The README's section on streams, when the API has any: how to read events, pages and
+/// downloads, and which operations have them.
+pub(super) fn readme_streams(api: &Api) -> String {
+    let count =
+        |f: fn(&crate::ir::Operation) -> bool| api.operations.iter().filter(|op| f(op)).count();
+    let (events, paging, downloads) = (
+        count(|op| op.events.is_some()),
+        count(|op| op.paging.is_some()),
+        count(|op| op.success == crate::ir::Success::Bytes),
+    );
+    if events + paging + downloads == 0 {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n## Streams\n\nEach is a `futures_core::Stream`, and has `next().await` so that a loop needs no other\ncrate. Dropping one closes its connection or sends no further request.\n\n",
+    );
+    if events > 0 {
+        out.push_str(&format!(
+            "- {events} {} server-sent events: `.stream().await?` gives the events as they\n  arrive, each decoded (`while let Some(event) = events.next().await`). A stream is\n  never sent twice, ends at `data: [DONE]`, gives an error event as `Error::Event`, and\n  ends with `Error::Timeout` after a silence longer than the client's timeout.\n",
+            if events == 1 { "operation answers with" } else { "operations answer with" }
+        ));
+    }
+    if paging > 0 {
+        out.push_str(&format!(
+            "- {paging} {}: `.items()` gives every item across the pages, `.pages()` each page\n  with its status and headers. Optional parameters (page size, filters) carry to every\n  page; a server that repeats a page ends the stream with `Error::Protocol`. The\n  operations below say by which scheme they page.\n",
+            if paging == 1 { "list pages" } else { "lists page" }
+        ));
+    }
+    if downloads > 0 {
+        out.push_str(&format!(
+            "- {downloads} {}: `.bytes_stream().await?` gives the body in chunks, so a large one\n  never sits whole in memory.\n",
+            if downloads == 1 { "download" } else { "downloads" }
+        ));
     }
     out
 }

@@ -404,3 +404,93 @@ async fn a_download_arrives_in_chunks() {
         }
     ));
 }
+
+#[tokio::test]
+async fn uploads_take_bytes_a_file_or_a_stream() {
+    use fixture_tests::streams::runtime::Upload;
+
+    let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let dir = std::env::temp_dir().join(format!("sdkgen-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("upload.bin");
+    std::fs::write(&path, &content).unwrap();
+
+    let (server, client) = {
+        let server = Server::start(vec![Reply::json(204, "")]).await;
+        let client = Client::new().with_base_url(&server.base_url);
+        (server, client)
+    };
+    // Bytes, as before the body could be a stream.
+    client.upload_file("a", &content).await.unwrap();
+    client.upload_file("a", content.as_slice()).await.unwrap();
+    // A file by path, with its length; an open file and a stream, in chunks.
+    client.upload_file("a", Upload::path(&path)).await.unwrap();
+    let file = tokio::fs::File::open(&path).await.unwrap();
+    client.upload_file("a", Upload::file(file)).await.unwrap();
+    let chunks = futures_stream(vec![b"hello ".to_vec(), b"world".to_vec()]);
+    client
+        .upload_file("a", Upload::stream(chunks))
+        .await
+        .unwrap();
+    let requests = server.requests();
+    for request in &requests[..4] {
+        assert_eq!(request.body, content);
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/octet-stream")
+        );
+    }
+    assert_eq!(requests[2].header("content-length"), Some("200000"));
+    assert_eq!(requests[3].header("transfer-encoding"), Some("chunked"));
+    assert_eq!(requests[4].body, b"hello world");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn a_file_upload_is_retried_whole_and_a_stream_is_never_resent() {
+    use fixture_tests::streams::runtime::Upload;
+
+    let dir = std::env::temp_dir().join(format!("sdkgen-retry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("upload.bin");
+    std::fs::write(&path, b"the whole file").unwrap();
+    // PUT is idempotent: a 503 is retried, and the file is read again from its start.
+    let server = Server::start(vec![Reply::json(503, "{}"), Reply::json(204, "")]).await;
+    let client = Client::new().with_base_url(&server.base_url);
+    client.upload_file("a", Upload::path(&path)).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.body == b"the whole file"));
+
+    // A stream cannot be read twice: its 503 is the answer (octocrab #842 resent no body).
+    let server = Server::start(vec![Reply::json(503, "{}"), Reply::json(204, "")]).await;
+    let client = Client::new().with_base_url(&server.base_url);
+    let chunks = futures_stream(vec![b"once".to_vec()]);
+    let error = client
+        .upload_file("a", Upload::stream(chunks).with_length(4))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].body, b"once");
+    assert_eq!(requests[0].header("content-length"), Some("4"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A stream of chunks, without a helper crate.
+fn futures_stream(
+    chunks: Vec<Vec<u8>>,
+) -> impl futures_core::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
+    struct Chunks(std::collections::VecDeque<Vec<u8>>);
+    impl futures_core::Stream for Chunks {
+        type Item = Result<bytes::Bytes, std::io::Error>;
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(self.get_mut().0.pop_front().map(|c| Ok(c.into())))
+        }
+    }
+    Chunks(chunks.into())
+}

@@ -195,6 +195,19 @@ pub async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Optio
                 .map_or(0, |(_, v)| v.parse().unwrap());
             let method = parsed.method.unwrap().to_string();
             let target = parsed.path.unwrap().to_string();
+            let chunked = headers
+                .iter()
+                .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+            if chunked {
+                buffer.drain(..head_len);
+                let body = read_chunked(stream, buffer).await?;
+                return Some(Recorded {
+                    method,
+                    target,
+                    headers,
+                    body,
+                });
+            }
             while buffer.len() < head_len + length {
                 let mut chunk = [0u8; 8192];
                 let n = stream.read(&mut chunk).await.ok()?;
@@ -219,6 +232,40 @@ pub async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Optio
         }
         buffer.extend_from_slice(&chunk[..n]);
     }
+}
+
+/// A chunked body (RFC 9112 7.1): sizes in hex, each chunk, a zero-size chunk, and no
+/// trailers.
+async fn read_chunked(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = loop {
+            if let Some(i) = buffer.windows(2).position(|w| w == b"\r\n") {
+                break i;
+            }
+            fill(stream, buffer).await?;
+        };
+        let size_text = String::from_utf8_lossy(&buffer[..line_end]).to_string();
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        while buffer.len() < line_end + 2 + size + 2 {
+            fill(stream, buffer).await?;
+        }
+        body.extend_from_slice(&buffer[line_end + 2..line_end + 2 + size]);
+        buffer.drain(..line_end + 2 + size + 2);
+        if size == 0 {
+            return Some(body);
+        }
+    }
+}
+
+async fn fill(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<()> {
+    let mut chunk = [0u8; 8192];
+    let n = stream.read(&mut chunk).await.ok()?;
+    if n == 0 {
+        return None;
+    }
+    buffer.extend_from_slice(&chunk[..n]);
+    Some(())
 }
 
 /// Sends the recorded request on to `base` and returns its answer as a reply.
