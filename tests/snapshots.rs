@@ -222,6 +222,19 @@ fn bodies_of_every_encoding() {
 }
 
 #[test]
+fn streaming_senders_for_events_pages_and_bodies() {
+    let streams = generate_code(&fixture("streams"));
+    for name in ["create_completion", "watch_job", "upload_file"] {
+        insta::assert_snapshot!(format!("streams-{name}"), item(&streams, name));
+    }
+    assert!(notes("streams").is_empty());
+    let paging = generate_code(&fixture("paging"));
+    for name in ["project_list", "get_customers"] {
+        insta::assert_snapshot!(format!("paging-{name}"), item(&paging, name));
+    }
+}
+
+#[test]
 fn servers_and_security_requirements() {
     let servers = generate_code(&fixture("servers"));
     for name in ["get_status", "get_from_gateway", "put_to_gateway"] {

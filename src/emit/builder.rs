@@ -625,9 +625,16 @@ fn example(op: &Operation, krate: &str) -> String {
         ));
         call.push_str(&format!(".{0}({0})", p.name));
     }
-    let line = match op.success {
-        Success::Empty => format!("{call}.await?;"),
-        _ => format!("let answer = {call}.await?;"),
+    // An operation that streams shows its stream: what a user of it is after.
+    let line = if op.events.is_some() {
+        format!("let mut events = {call}.stream().await?;\nwhile let Some(event) = events.next().await {{\n    println!(\"{{:?}}\", event?);\n}}")
+    } else if op.paging.is_some() {
+        format!("let mut items = {call}.items();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}")
+    } else {
+        match op.success {
+            Success::Empty => format!("{call}.await?;"),
+            _ => format!("let answer = {call}.await?;"),
+        }
     };
     let allow = if op.deprecated {
         "# #[allow(deprecated)]\n"

@@ -30,7 +30,10 @@ pub fn senders(
             None => quote!(self.request()),
         };
         let flag_doc = match &events.flag {
-            Some(_) => " It sets the body's `stream` to `true` (and `.await` sends `false`),",
+            Some(_) => {
+                " It sends the body's `stream` as `true` (and `.await` sends `false` where the \
+                 body says `true`)."
+            }
             None => "",
         };
         let doc = format!(

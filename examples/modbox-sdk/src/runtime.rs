@@ -160,6 +160,15 @@ pub enum Error<E> {
     /// The request could not be built from the arguments given (a header value holding a
     /// newline, a path parameter `..`, no base URL).
     InvalidRequest(String),
+    /// A stream or a page waited longer than its timeout for the server: the response's
+    /// headers, or (once a stream has begun) the next bytes.
+    Timeout(Duration),
+    /// An event stream sent an error event (`event: error`, or an `{"error": ...}` object
+    /// where an event was expected). `data` is the event's data, as sent.
+    Event { event: String, data: String },
+    /// The answer breaks the protocol the operation declares: an event stream answered with
+    /// another media type, or a list that gives the same next page twice.
+    Protocol(String),
 }
 
 impl<E> Error<E> {
@@ -170,13 +179,13 @@ impl<E> Error<E> {
             | Error::UnexpectedStatus { status, .. }
             | Error::Decode { status, .. } => Some(*status),
             Error::Transport(e) => e.status(),
-            Error::InvalidRequest(_) => None,
+            _ => None,
         }
     }
 
     /// True when the timeout ran out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(e) if e.is_timeout())
+        matches!(self, Error::Transport(e) if e.is_timeout()) || matches!(self, Error::Timeout(_))
     }
 }
 
@@ -206,6 +215,13 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .finish_non_exhaustive(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
             Error::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
+            Error::Timeout(after) => f.debug_tuple("Timeout").field(after).finish(),
+            Error::Event { event, data } => f
+                .debug_struct("Event")
+                .field("event", event)
+                .field("data", data)
+                .finish(),
+            Error::Protocol(m) => f.debug_tuple("Protocol").field(m).finish(),
         }
     }
 }
@@ -237,6 +253,11 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             }
             Error::Transport(e) => write!(f, "the request failed: {e}"),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::Timeout(after) => write!(f, "the server sent nothing for {after:?}"),
+            Error::Event { event, data } => {
+                write!(f, "the event stream sent an error (`{event}`): {data}")
+            }
+            Error::Protocol(m) => write!(f, "the answer breaks the API's protocol: {m}"),
         }
     }
 }
@@ -418,35 +439,19 @@ impl Core {
         request: Request,
         documented: &[(u16, u16)],
     ) -> Result<Answer, Error<E>> {
-        let mut response = self.send(request).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let code = status.as_u16();
-        let bytes = if documented.iter().any(|&(lo, hi)| (lo..=hi).contains(&code)) {
-            Vec::from(response.bytes().await.map_err(Error::Transport)?)
-        } else {
-            let mut body = Vec::new();
-            while body.len() < MAX_ERROR_BODY {
-                match response.chunk().await {
-                    Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-                    Ok(None) => break,
-                    Err(e) => return Err(Error::Transport(e)),
-                }
-            }
-            body
-        };
-        Ok(Answer {
-            status,
-            headers,
-            bytes,
-        })
+        let response = self.send(request, Limit::Whole).await?;
+        Answer::read(response, documented).await
     }
 
-    async fn send<E>(&self, request: Request) -> Result<reqwest::Response, Error<E>> {
+    async fn send<E>(&self, request: Request, limit: Limit) -> Result<reqwest::Response, Error<E>> {
         let (url, hide_url) = self.url(&request)?;
         let (headers, basic) = self.headers(&request, true)?;
         let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let max_retries = self.options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
+        // A streamed body that cannot be read twice is sent once.
+        let max_retries = match &request.body {
+            Some(body) if !body.replayable => 0,
+            _ => self.options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+        };
         // Statuses are retried only where repeating the request cannot do harm; a connection
         // that never opened sent nothing, so that is retried for every method.
         let idempotent = !matches!(
@@ -458,15 +463,14 @@ impl Core {
             let mut builder = self
                 .http
                 .request(request.method.clone(), url.clone())
-                .headers(headers.clone())
-                .timeout(timeout);
+                .headers(headers.clone());
             if let Some((user, password)) = basic {
                 builder = builder.basic_auth(user, Some(&password.0));
             }
             if let Some(body) = &request.body {
-                builder = builder.body(body.bytes.clone());
+                builder = builder.body(body.for_attempt().ok_or_else(sent_once)?);
             }
-            match builder.send().await {
+            match limit.send(builder, timeout).await {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     if attempt < max_retries && idempotent && RETRY_STATUSES.contains(&status) {
@@ -477,15 +481,19 @@ impl Core {
                             continue;
                         }
                     }
-                    return self.follow_to_another_origin(&request, response).await;
+                    return self
+                        .follow_to_another_origin(&request, response, limit)
+                        .await;
                 }
-                Err(e) if e.is_connect() && attempt < max_retries => {
+                Err(SendError::Http(e)) if e.is_connect() && attempt < max_retries => {
                     tokio::time::sleep(backoff(attempt)).await;
                     attempt += 1;
                 }
                 // A URL holding an API key is not repeated in the error.
-                Err(e) if hide_url => return Err(Error::Transport(e.without_url())),
-                Err(e) => return Err(Error::Transport(e)),
+                Err(SendError::Http(e)) if hide_url => {
+                    return Err(Error::Transport(e.without_url()));
+                }
+                Err(e) => return Err(e.into()),
             }
         }
     }
@@ -539,9 +547,15 @@ impl Core {
                 }
             }
         }
-        let mut text = format!("{base_url}{}", request.path);
-        for (i, (name, value)) in query.iter().enumerate() {
-            text.push(if i == 0 { '?' } else { '&' });
+        // A linked next page is sent as the server wrote it; only a credential the client adds
+        // is appended.
+        let (mut text, own_pairs) = match &request.url {
+            Some(url) => (url.to_string(), request.query.len()),
+            None => (format!("{base_url}{}", request.path), 0),
+        };
+        let linked_query = request.url.as_ref().is_some_and(|u| u.query().is_some());
+        for (i, (name, value)) in query.iter().skip(own_pairs).enumerate() {
+            text.push(if i == 0 && !linked_query { '?' } else { '&' });
             text.push_str(name);
             text.push('=');
             text.push_str(value);
@@ -559,6 +573,7 @@ impl Core {
         &self,
         request: &Request,
         mut response: reqwest::Response,
+        limit: Limit,
     ) -> Result<reqwest::Response, Error<E>> {
         let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         for _ in 0..MAX_REDIRECTS {
@@ -585,15 +600,11 @@ impl Core {
             if !keeps_method {
                 headers.remove(reqwest::header::CONTENT_TYPE);
             }
-            let mut builder = self
-                .http
-                .request(method, next)
-                .headers(headers)
-                .timeout(timeout);
+            let mut builder = self.http.request(method, next).headers(headers);
             if let (true, Some(body)) = (keeps_method, &request.body) {
-                builder = builder.body(body.bytes.clone());
+                builder = builder.body(body.for_attempt().ok_or_else(sent_once)?);
             }
-            response = builder.send().await.map_err(Error::Transport)?;
+            response = limit.send(builder, timeout).await?;
         }
         Ok(response)
     }
@@ -611,6 +622,9 @@ impl Core {
         insert("user-agent", self.user_agent, false)?;
         if let Some(body) = &request.body {
             insert("content-type", &body.content_type, false)?;
+            if let (Some(_), Some(length)) = (&body.stream, body.length) {
+                insert("content-length", &length.to_string(), false)?;
+            }
         }
         for (name, value) in &request.headers {
             insert(name, value, false)?;
@@ -659,6 +673,14 @@ impl Core {
     }
 }
 
+fn sent_once<E>() -> Error<E> {
+    Error::InvalidRequest(
+        "the body was a stream, already sent once: it cannot be sent again (a redirect that \
+         keeps the body needs a body that can be read twice, such as `Upload::path`)"
+            .into(),
+    )
+}
+
 fn insert_header<E>(
     map: &mut reqwest::header::HeaderMap,
     name: &str,
@@ -677,7 +699,54 @@ fn insert_header<E>(
     Ok(())
 }
 
+/// How long an attempt may take: to the body's last byte (an answer read whole), or to the
+/// headers only (a stream, which then has a timeout between its chunks instead, so a long
+/// healthy stream is never cut).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Limit {
+    Whole,
+    // Used by the streams part of the runtime, in an SDK that has it.
+    #[allow(dead_code)]
+    Headers,
+}
+
+impl Limit {
+    async fn send(
+        self,
+        builder: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<reqwest::Response, SendError> {
+        match self {
+            Limit::Whole => builder
+                .timeout(timeout)
+                .send()
+                .await
+                .map_err(SendError::Http),
+            Limit::Headers => match tokio::time::timeout(timeout, builder.send()).await {
+                Ok(sent) => sent.map_err(SendError::Http),
+                Err(_) => Err(SendError::Timeout(timeout)),
+            },
+        }
+    }
+}
+
+/// Why an attempt failed before an answer.
+enum SendError {
+    Http(reqwest::Error),
+    Timeout(Duration),
+}
+
+impl<E> From<SendError> for Error<E> {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Http(e) => Error::Transport(e),
+            SendError::Timeout(after) => Error::Timeout(after),
+        }
+    }
+}
+
 /// Everything an operation sends, with its values already turned into text.
+#[derive(Clone)]
 pub struct Request {
     pub method: reqwest::Method,
     /// The path, its parameters already encoded with [`path_segment`].
@@ -691,6 +760,9 @@ pub struct Request {
     pub auth: &'static [&'static [Auth]],
     /// The operation's own server, when the spec gives it one.
     pub server: Option<&'static str>,
+    /// A whole URL to send to instead of the server, path and query (a list's next page, as
+    /// the server linked it).
+    pub url: Option<reqwest::Url>,
 }
 
 impl Request {
@@ -704,6 +776,7 @@ impl Request {
             body: None,
             auth,
             server: None,
+            url: None,
         }
     }
 
@@ -769,10 +842,7 @@ impl Request {
         let bytes = serde_json::to_vec(body).map_err(|e| {
             Error::InvalidRequest(format!("the body cannot be written as JSON: {e}"))
         })?;
-        self.body = Some(Body {
-            content_type: content_type.into(),
-            bytes,
-        });
+        self.body = Some(Body::new(content_type, bytes));
         Ok(())
     }
 
@@ -794,18 +864,12 @@ impl Request {
 
     /// A `text/*` body, sent as it is.
     pub fn text(&mut self, body: &str, content_type: &'static str) {
-        self.body = Some(Body {
-            content_type: content_type.into(),
-            bytes: body.as_bytes().to_vec(),
-        });
+        self.body = Some(Body::new(content_type, body.as_bytes().to_vec()));
     }
 
     /// A body of any other media type (`application/octet-stream`, an image...), sent as it is.
     pub fn bytes(&mut self, body: &[u8], content_type: &'static str) {
-        self.body = Some(Body {
-            content_type: content_type.into(),
-            bytes: body.to_vec(),
-        });
+        self.body = Some(Body::new(content_type, body.to_vec()));
     }
 }
 
@@ -960,10 +1024,7 @@ impl Parts {
                 )
             })
             .collect();
-        Body {
-            content_type: content_type.into(),
-            bytes: pairs.join("&").into_bytes(),
-        }
+        Body::new(content_type, pairs.join("&").into_bytes())
     }
 
     fn into_multipart(self) -> Body {
@@ -991,10 +1052,7 @@ impl Parts {
             bytes.extend_from_slice(b"\r\n");
         }
         bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        Body {
-            content_type: format!("multipart/form-data; boundary={boundary}"),
-            bytes,
-        }
+        Body::new(format!("multipart/form-data; boundary={boundary}"), bytes)
     }
 }
 
@@ -1028,10 +1086,42 @@ fn boundary(parts: &[Part]) -> String {
     }
 }
 
-/// A request body, already encoded.
+/// A request body, already encoded, or (an upload) read as it is sent.
+#[derive(Clone)]
 pub struct Body {
     pub content_type: String,
     pub bytes: Vec<u8>,
+    /// Opens the body for one attempt, when it is sent as it is read (a file, a stream);
+    /// `None` once a body that cannot be read twice has been sent.
+    pub stream: Option<OpenBody>,
+    /// Whether [`Body::stream`] can be opened again for a retry.
+    pub replayable: bool,
+    /// The streamed body's length, when known (sent as `Content-Length`).
+    pub length: Option<u64>,
+}
+
+/// Opens a streamed body for one attempt.
+pub type OpenBody = std::sync::Arc<dyn Fn() -> Option<reqwest::Body> + Send + Sync>;
+
+impl Body {
+    /// A body held in memory.
+    pub fn new(content_type: impl Into<String>, bytes: Vec<u8>) -> Self {
+        Body {
+            content_type: content_type.into(),
+            bytes,
+            stream: None,
+            replayable: true,
+            length: None,
+        }
+    }
+
+    /// The body of one attempt; `None` when it cannot be sent again.
+    fn for_attempt(&self) -> Option<reqwest::Body> {
+        match &self.stream {
+            Some(open) => open(),
+            None => Some(self.bytes.clone().into()),
+        }
+    }
 }
 
 /// What a successful call answered: the status, the headers and the decoded body. Calls give
@@ -1127,9 +1217,44 @@ pub struct Answer {
     status: reqwest::StatusCode,
     headers: reqwest::header::HeaderMap,
     bytes: Vec<u8>,
+    /// Where the answer came from (a list's next page is relative to it; read by the streams
+    /// part of the runtime, in an SDK that has it).
+    #[allow(dead_code)]
+    url: reqwest::Url,
 }
 
 impl Answer {
+    /// Reads an answer: whole for the statuses in `documented`, at most [`MAX_ERROR_BODY`]
+    /// bytes of any other.
+    async fn read<E>(
+        mut response: reqwest::Response,
+        documented: &[(u16, u16)],
+    ) -> Result<Answer, Error<E>> {
+        let status = response.status();
+        let url = response.url().clone();
+        let headers = response.headers().clone();
+        let code = status.as_u16();
+        let bytes = if documented.iter().any(|&(lo, hi)| (lo..=hi).contains(&code)) {
+            Vec::from(response.bytes().await.map_err(Error::Transport)?)
+        } else {
+            let mut body = Vec::new();
+            while body.len() < MAX_ERROR_BODY {
+                match response.chunk().await {
+                    Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                    Ok(None) => break,
+                    Err(e) => return Err(Error::Transport(e)),
+                }
+            }
+            body
+        };
+        Ok(Answer {
+            status,
+            headers,
+            bytes,
+            url,
+        })
+    }
+
     pub fn status(&self) -> u16 {
         self.status.as_u16()
     }
