@@ -33,7 +33,11 @@ async fn main() {
     println!("start: peak {} MiB", peak_mib());
 
     let started = Instant::now();
-    let mut body = client.download_file(&size.to_string()).bytes_stream().await.unwrap();
+    let mut body = client
+        .download_file(&size.to_string())
+        .bytes_stream()
+        .await
+        .unwrap();
     let mut file = tokio::fs::File::create(&path).await.unwrap();
     let mut received = 0u64;
     while let Some(chunk) = body.next().await {
@@ -51,12 +55,13 @@ async fn main() {
     std::fs::remove_dir_all(&dir).ok();
 
     let started = Instant::now();
-    let whole = client
-        .download_file(&(size / 4).to_string())
-        .await
-        .unwrap();
+    let whole = client.download_file(&(size / 4).to_string()).await.unwrap();
     assert_eq!(whole.len() as u64, size / 4);
-    report("for comparison: a quarter of it taken whole (.await)", mib / 4, started);
+    report(
+        "for comparison: a quarter of it taken whole (.await)",
+        mib / 4,
+        started,
+    );
 }
 
 fn report(what: &str, mib: u64, started: Instant) {
@@ -92,7 +97,11 @@ async fn serve(mut socket: tokio::net::TcpStream) {
     let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
     let mut buffer = vec![7u8; BLOCK];
     if head.starts_with("get ") {
-        let size: u64 = head.split('/').nth(2).and_then(|n| n.parse().ok()).unwrap_or(0);
+        let size: u64 = head
+            .split('/')
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
         let answer = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {size}\r\nconnection: close\r\n\r\n"
         );

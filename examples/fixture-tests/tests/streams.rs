@@ -494,3 +494,18 @@ fn futures_stream(
     }
     Chunks(chunks.into())
 }
+
+/// Streams go anywhere a future may: across tasks (`Send`), and into `select!` and
+/// combinators without pinning (`Unpin`).
+#[test]
+fn streams_are_send_and_unpin() {
+    use fixture_tests::paging::runtime as paging;
+    use fixture_tests::streams::runtime;
+    fn send_unpin<T: Send + Unpin>() {}
+    send_unpin::<runtime::EventStream<CompletionEvent, ErrorBody>>();
+    send_unpin::<runtime::ByteStream<ErrorBody>>();
+    send_unpin::<paging::Pages<'static, Vec<String>, (), fixture_tests::paging::ErrorBody>>();
+    send_unpin::<paging::Items<'static, Vec<String>, (), fixture_tests::paging::ErrorBody, String>>(
+    );
+    send_unpin::<runtime::Upload<'static>>();
+}
