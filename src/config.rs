@@ -99,6 +99,14 @@ impl Config {
     }
 
     /// One more derive for every model, as a path: `"Eq"`, `"schemars::JsonSchema"`.
+    ///
+    /// Derives are a set: one a model has already (`Clone`, `PartialEq`, `Eq` on enums...) is
+    /// not written twice. `Eq`, `Hash`, `PartialOrd`, `Ord`, `Default` and `Copy` are left off
+    /// each model where they cannot hold: `Eq`, `Hash` and `Ord` where it holds an `f64`,
+    /// `PartialOrd` and `Ord` where it holds a `serde_json::Value` (a struct's unknown fields, a
+    /// union's catch-all), `Default` on enums, `Copy` on anything that owns memory; directly
+    /// or through its fields' types. Any other derive goes on every model. A path that does
+    /// not parse (`"Eq, Hash"`) fails generation, naming it.
     pub fn extra_derive(&mut self, path: impl Into<String>) -> &mut Self {
         self.extra_derives.push(path.into());
         self

@@ -125,6 +125,19 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         "" => crate_name_for(&source.origin.file_name()),
         name => name.to_string(),
     };
+    if let Some(bad) = options
+        .extra_derives
+        .iter()
+        .find(|d| !emit::is_derive_path(d))
+    {
+        return Err(source.refuse(vec![Diagnostic::error(
+            "",
+            format!(
+                "the extra derive `{bad}` is not a Rust path; give one derive per call, as \
+                 `Eq` or `schemars::JsonSchema`"
+            ),
+        )]));
+    }
     let doc = spec::read_with(source, &options.allowed_dirs)?;
     let settings = ir::Settings {
         keep_unknown_fields: options.keep_unknown_fields,

@@ -10,8 +10,13 @@ use std::process::Command;
 use support::{assert_success, fixture_specs, root, Scratch};
 
 fn generate_into(workspace: &Path, spec: &Path, crate_name: &str) {
+    generate_with(workspace, spec, crate_name, &[]);
+}
+
+fn generate_with(workspace: &Path, spec: &Path, crate_name: &str, flags: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_sdkgen"))
         .arg("generate")
+        .args(flags)
         .arg("--spec")
         .arg(spec)
         .arg("--out")
@@ -50,6 +55,32 @@ fn generated_crates_are_clippy_clean() {
     ));
     for (spec, name) in &specs {
         generate_into(&scratch.workspace, spec, name);
+    }
+    // The README's flags, all at once, on fixtures with enums, floats, maps, unions and
+    // recursion (strict: they have no notes).
+    let flagged = [
+        "unions",
+        "additional-properties",
+        "scalars-and-directions",
+        "tags",
+    ];
+    for fixture in flagged {
+        let name = format!("flagged_{}", fixture.replace('-', "_"));
+        let flags = [
+            "--strict",
+            "--drop-unknown-fields",
+            "--extra-derive",
+            "Eq",
+            "--extra-derive",
+            "Hash",
+            "--extra-derive",
+            "PartialOrd",
+            "--extra-derive",
+            "Ord",
+        ];
+        let spec = root().join(format!("tests/fixtures/{fixture}.yaml"));
+        generate_with(&scratch.workspace, &spec, &name, &flags);
+        specs.push((spec, name));
     }
     let members: Vec<&str> = specs.iter().map(|(_, n)| n.as_str()).collect();
     scratch.members(&members);

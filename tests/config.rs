@@ -154,3 +154,16 @@ fn tags_choose_the_operations_generated() {
         "{err}"
     );
 }
+
+#[test]
+fn an_extra_derive_that_is_not_a_path_is_an_error_naming_it() {
+    let err = Config::new()
+        .extra_derive("Eq, Hash")
+        .generate(tasks_spec())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the extra derive `Eq, Hash` is not a Rust path"),
+        "{err}"
+    );
+}

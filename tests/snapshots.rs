@@ -170,11 +170,20 @@ fn notes(name: &str) -> Vec<String> {
 #[test]
 fn all_of_branches_merge_into_one_struct() {
     // $ref + refinement, nested allOf through references, `type: object` beside allOf,
-    // annotation-only branches, an enum narrowed by a later branch, a real conflict.
+    // annotation-only branches, an enum narrowed by a later branch; the narrowings of real
+    // documents (nullable made required, string to enum, inline enum against its $ref, a choice
+    // narrowed, an inline object restated); real conflicts, each said.
     insta::assert_snapshot!(types_module(&generate_code(&fixture("all-of"))));
     assert_eq!(
         notes("all-of"),
-        ["/components/schemas/Conflicted/allOf/1/properties/size: allOf branches define property `size` in conflicting ways; it is generated as serde_json::Value"]
+        [
+            "/components/schemas/Conflicted/allOf/1/properties/size: allOf branches define \
+             property `size` in conflicting ways: `string` against `integer`, so no value fits \
+             both; it is generated as serde_json::Value",
+            "/components/schemas/Conflicted/allOf/1/properties/kind: allOf branches define \
+             property `kind` in conflicting ways: enum [\"a\", \"b\"] against enum [\"c\"], so no \
+             value fits both; it is generated as serde_json::Value"
+        ]
     );
 }
 

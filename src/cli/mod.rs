@@ -79,6 +79,10 @@ struct SpecArgs {
     /// them in each model's `additional_properties` and sending them back.
     #[arg(long)]
     drop_unknown_fields: bool,
+    /// One more derive for every model where it can hold, as a path (repeatable): `Eq`,
+    /// `Hash`, `schemars::JsonSchema`. One a model has already is not written twice.
+    #[arg(long, value_name = "PATH")]
+    extra_derive: Vec<String>,
 }
 
 pub fn run() -> ExitCode {
@@ -142,7 +146,7 @@ fn run_dependencies(args: SpecArgs) -> Outcome {
 fn options(args: &SpecArgs) -> Result<Options, u8> {
     Ok(Options {
         crate_name: crate_name(args)?,
-        extra_derives: Vec::new(),
+        extra_derives: args.extra_derive.clone(),
         // The CLI writes a crate of its own, whose Cargo.toml declares a feature per tag.
         tag_features: true,
         allowed_dirs: args.allow_dir.clone(),

@@ -2,10 +2,12 @@
 
 mod builder;
 mod client;
+mod derives;
 mod docs;
 mod streams;
 
 pub(crate) use builder::borrowed;
+pub(crate) use derives::is_derive_path;
 pub(crate) use docs::for_rustdoc;
 mod types;
 mod unions;

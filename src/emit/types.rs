@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::derives::Derives;
 use super::{doc_attrs, gate_attr, ty_tokens, unions, EmitOptions, Scope, Section};
 use crate::ir::{
     Api, EnumValue, Field, IntValue, Presence, StatusMatch, StatusVariant, Struct, Success, Ty,
@@ -10,11 +11,7 @@ use crate::ir::{
 };
 
 pub fn emit_types<'a>(api: &'a Api, options: &'a EmitOptions) -> Section<'a> {
-    let extra: Vec<TokenStream> = options
-        .extra_derives
-        .iter()
-        .filter_map(|d| d.parse().ok())
-        .collect();
+    let derives = Derives::new(api, &options.extra_derives);
     let allows = super::generated_allows().to_string();
     // Inner attributes: the module is a file of its own in a crate, inline for `include!`.
     let allows: TokenStream = allows.replacen('#', "#!", 1).parse().expect("an attribute");
@@ -25,7 +22,7 @@ pub fn emit_types<'a>(api: &'a Api, options: &'a EmitOptions) -> Section<'a> {
     let items = api
         .types
         .iter()
-        .map(move |t| emit_type(t, api, &extra, options));
+        .map(move |t| emit_type(t, api, &derives.for_type(t), options));
     let parts = api
         .part_types
         .iter()

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaKind, Type};
-use serde_json::Value;
 
+use super::intersect::{self, Contradiction, Meet};
 use super::schemas::{Schemas, COMPONENT_PREFIX};
 use super::{Ty, TypeKind};
 use crate::diagnostics::unescape_token;
@@ -180,30 +180,42 @@ impl<'a> Schemas<'a> {
                 continue;
             };
             for (name, schema) in props.iter() {
-                let merged = match properties.get(name) {
-                    None => schema.clone(),
-                    Some(existing) => match self.merge_property(existing, schema) {
-                        Some(merged) => merged,
-                        None => {
-                            self.sink.push(Diagnostic::note(
-                                join(&join(piece_pointer, "properties"), name),
-                                format!(
-                                    "allOf branches define property `{name}` in conflicting ways; \
-                                     it is generated as serde_json::Value"
-                                ),
-                            ));
-                            ReferenceOr::Item(Box::new(any_value()))
-                        }
-                    },
-                };
                 let origin = join(&join(piece_pointer, "properties"), name);
-                // A merged definition is new, so it is lowered here; an unchanged one is
-                // lowered once, where it was written.
-                if properties.contains_key(name) {
-                    origins.remove(name);
-                } else {
+                let Some(existing) = properties.get(name) else {
                     origins.insert(name.clone(), origin);
-                }
+                    properties.insert(name.clone(), schema.clone());
+                    continue;
+                };
+                // A definition kept as written is lowered once, where it was written; a merged
+                // one is new, so it is lowered here.
+                let merged = match self.merge_property(existing, schema) {
+                    Ok((Meet::First, merged)) => merged,
+                    Ok((Meet::Second, merged)) => {
+                        origins.insert(name.clone(), origin);
+                        merged
+                    }
+                    Ok((Meet::New(_), merged)) => {
+                        origins.remove(name);
+                        merged
+                    }
+                    Err(contradiction) => {
+                        let at = match contradiction.path.as_str() {
+                            "" => String::new(),
+                            path => format!(" (at `{name}/{path}`)"),
+                        };
+                        self.sink.push(Diagnostic::note(
+                            origin,
+                            format!(
+                                "allOf branches define property `{name}` in conflicting ways: \
+                                 {}{at}, so no value fits both; it is generated as \
+                                 serde_json::Value",
+                                contradiction.reason
+                            ),
+                        ));
+                        origins.remove(name);
+                        ReferenceOr::Item(Box::new(any_value()))
+                    }
+                };
                 properties.insert(name.clone(), merged);
             }
             for r in req.iter() {
@@ -231,80 +243,30 @@ impl<'a> Schemas<'a> {
         )
     }
 
-    /// One definition for a property that two branches define, or `None` when they conflict.
-    /// Refinements merge: the same type with other docs; a type and the same type narrowed to
-    /// an `enum` or given a `format` (two enums: the values both allow).
+    /// One definition for a property that two branches define: their intersection (see
+    /// [`intersect`]), or what contradicts.
     fn merge_property(
         &self,
         a: &ReferenceOr<Box<Schema>>,
         b: &ReferenceOr<Box<Schema>>,
-    ) -> Option<ReferenceOr<Box<Schema>>> {
-        self.merge_property_within(a, b, MAX_DEPTH)
-    }
-
-    /// [`Self::merge_property`], following lists of lists at most `depth` deep: two lists whose
-    /// items refer back to them (`A: {items: {$ref: A}}`) would be followed forever.
-    fn merge_property_within(
-        &self,
-        a: &ReferenceOr<Box<Schema>>,
-        b: &ReferenceOr<Box<Schema>>,
-        depth: usize,
-    ) -> Option<ReferenceOr<Box<Schema>>> {
-        if a == b {
-            return Some(a.clone());
-        }
-        let depth = depth.checked_sub(1)?;
-        let (sa, sb) = (self.resolve_boxed(a)?, self.resolve_boxed(b)?);
-        if is_annotation(sb) {
-            return Some(a.clone());
-        }
-        if is_annotation(sa) || is_free_object(sa) && is_object(sb, b) {
-            return Some(b.clone());
-        }
-        if is_free_object(sb) && is_object(sa, a) {
-            return Some(a.clone());
-        }
-        // Two lists: the list of the merged items (`object` items refined to `Station`).
-        if let (SchemaKind::Type(Type::Array(x)), SchemaKind::Type(Type::Array(y))) =
-            (&sa.schema_kind, &sb.schema_kind)
-        {
-            let items = match (&x.items, &y.items) {
-                (None, other) | (other, None) => other.clone(),
-                (Some(i), Some(j)) => Some(self.merge_property_within(i, j, depth)?),
-            };
-            let mut merged = sb.clone();
-            if let SchemaKind::Type(Type::Array(m)) = &mut merged.schema_kind {
-                m.items = items;
-            }
-            return Some(ReferenceOr::Item(Box::new(merged)));
-        }
-        let (mut va, mut vb) = (shape(sa), shape(sb));
-        if va == vb {
-            // The same type: keep the docs of the later, more specific branch when it has any.
-            let b_has_docs = sb.schema_data.description.is_some();
-            return Some(if b_has_docs { b.clone() } else { a.clone() });
-        }
-        let (ea, eb) = (take(&mut va, "enum"), take(&mut vb, "enum"));
-        let (fa, fb) = (take(&mut va, "format"), take(&mut vb, "format"));
-        if va != vb || (fa.is_some() && fb.is_some() && fa != fb) {
-            return None;
-        }
-        // The narrower one, with the other's format if it lacks one.
-        let mut merged =
-            serde_json::to_value(if eb.is_some() || ea.is_none() { sb } else { sa }).ok()?;
-        if let (Some(Value::Array(x)), Some(Value::Array(y))) = (&ea, &eb) {
-            let both: Vec<Value> = x.iter().filter(|v| y.contains(v)).cloned().collect();
-            if both.is_empty() {
-                return None;
-            }
-            merged["enum"] = Value::Array(both);
-        }
-        if let Some(format) = fa.or(fb) {
-            merged["format"] = format;
-        }
-        serde_json::from_value::<Schema>(merged)
-            .ok()
-            .map(|s| ReferenceOr::Item(Box::new(s)))
+    ) -> Result<(Meet, ReferenceOr<Box<Schema>>), Contradiction> {
+        let resolve = |reference: &str| {
+            let key = unescape_token(reference.strip_prefix(COMPONENT_PREFIX)?);
+            serde_json::to_value(self.components.get(&key)?).ok()
+        };
+        let as_json = |s: &ReferenceOr<Box<Schema>>| serde_json::to_value(s).unwrap_or_default();
+        let meet = intersect::meet(&as_json(a), &as_json(b), &resolve)?;
+        let schema = match &meet {
+            Meet::First => a.clone(),
+            Meet::Second => b.clone(),
+            Meet::New(merged) => serde_json::from_value::<Schema>(merged.clone())
+                .map(|s| ReferenceOr::Item(Box::new(s)))
+                .map_err(|e| Contradiction {
+                    path: String::new(),
+                    reason: format!("the merged schema is not one OpenAPI 3.0 can hold ({e})"),
+                })?,
+        };
+        Ok((meet, schema))
     }
 
     /// The typed branches folded into one schema, when each refines the ones before.
@@ -320,25 +282,12 @@ impl<'a> Schemas<'a> {
         };
         let mut merged = boxed(others.first()?)?;
         for other in &others[1..] {
-            merged = self.merge_property(&merged, &boxed(other)?)?;
+            merged = self.merge_property(&merged, &boxed(other)?).ok()?.1;
         }
         Some(match merged {
             ReferenceOr::Item(s) => ReferenceOr::Item(*s),
             ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
         })
-    }
-
-    fn resolve_boxed<'s>(&self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema>
-    where
-        'a: 's,
-    {
-        match schema {
-            ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix(COMPONENT_PREFIX)
-                .and_then(|k| self.components.get(&unescape_token(k)))
-                .and_then(ReferenceOr::as_item),
-        }
     }
 }
 
@@ -393,38 +342,6 @@ fn object_part(schema: &Schema) -> Option<ObjectPart<'_>> {
     }
 }
 
-/// `type: object` and nothing else: any object, which every object schema refines.
-fn is_free_object(schema: &Schema) -> bool {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => {
-            o.properties.is_empty()
-                && matches!(
-                    o.additional_properties,
-                    None | Some(AdditionalProperties::Any(true))
-                )
-        }
-        SchemaKind::Any(a) => {
-            a.typ.as_deref() == Some("object")
-                && a.properties.is_empty()
-                && a.all_of.is_empty()
-                && a.one_of.is_empty()
-                && a.any_of.is_empty()
-        }
-        _ => false,
-    }
-}
-
-/// Whether a schema describes objects: an object schema, a composition, or a reference.
-fn is_object(schema: &Schema, original: &ReferenceOr<Box<Schema>>) -> bool {
-    matches!(original, ReferenceOr::Reference { .. })
-        || object_part(schema).is_some()
-        || matches!(
-            schema.schema_kind,
-            SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
-        )
-        || matches!(&schema.schema_kind, SchemaKind::Any(a) if !a.all_of.is_empty())
-}
-
 /// A schema that says nothing about the value's type (only docs, `nullable`, an example).
 pub(super) fn is_annotation(schema: &Schema) -> bool {
     matches!(&schema.schema_kind, SchemaKind::Any(a) if *a == AnySchema::default())
@@ -435,41 +352,4 @@ fn any_value() -> Schema {
         schema_data: Default::default(),
         schema_kind: SchemaKind::Any(AnySchema::default()),
     }
-}
-
-/// A schema without its documentation and the checks that do not change its Rust type, to
-/// compare two definitions' types.
-fn shape(schema: &Schema) -> Value {
-    let mut value = serde_json::to_value(schema).unwrap_or_default();
-    for key in [
-        "description",
-        "title",
-        "example",
-        "examples",
-        "default",
-        "deprecated",
-        "externalDocs",
-        "readOnly",
-        "writeOnly",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "minProperties",
-        "maxProperties",
-    ] {
-        take(&mut value, key);
-    }
-    value
-}
-
-fn take(value: &mut Value, key: &str) -> Option<Value> {
-    value.as_object_mut().and_then(|m| m.shift_remove(key))
 }

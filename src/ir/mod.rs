@@ -4,6 +4,7 @@
 mod compose;
 mod cycles;
 mod features;
+mod intersect;
 mod lower;
 mod operations;
 mod rename;

@@ -66,3 +66,34 @@ pub mod streams {
 pub mod paging {
     include!(concat!(env!("OUT_DIR"), "/paging.rs"));
 }
+
+/// Fixtures generated with every conditional extra derive (`Eq`, `Hash`, `PartialOrd`, `Ord`,
+/// `Default`, `Copy`) and two the models have already (see build.rs).
+pub mod derived {
+    pub mod unions {
+        include!(concat!(env!("OUT_DIR"), "/derived_unions.rs"));
+    }
+    pub mod all_of {
+        include!(concat!(env!("OUT_DIR"), "/derived_all_of.rs"));
+    }
+    pub mod additional_properties {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/derived_additional_properties.rs"
+        ));
+    }
+    pub mod ref_cycles {
+        include!(concat!(env!("OUT_DIR"), "/derived_ref_cycles.rs"));
+    }
+    pub mod scalars_and_directions {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/derived_scalars_and_directions.rs"
+        ));
+    }
+}
+
+/// `tests/fixtures/tags.yaml` through the README's `Config` example, every option on.
+pub mod readme_config {
+    include!(concat!(env!("OUT_DIR"), "/readme_config.rs"));
+}
