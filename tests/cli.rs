@@ -23,7 +23,7 @@ fn generate_without_arguments_writes_the_modbox_crate() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("generated/modbox"), "{stdout}");
-    assert!(stdout.contains("1 operation(s), 5 type(s)"), "{stdout}");
+    assert!(stdout.contains("1 operation, 5 types"), "{stdout}");
     let root = dir.path().join("generated/modbox");
     let cargo = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     assert!(cargo.contains("name = \"modbox\""), "{cargo}");
@@ -352,7 +352,7 @@ fn check_shows_a_short_diff_and_the_api_changes_without_writing() {
         stderr.contains("\n    -    /// let answer = client.list_pets(owner).limit(limit).await?;"),
         "{stderr}"
     );
-    assert!(stderr.contains("more diff line(s)"), "{stderr}");
+    assert!(stderr.contains("more diff lines"), "{stderr}");
     assert!(
         stderr.contains("BREAKING  operation `adopt_pet` removed"),
         "{stderr}"
@@ -488,4 +488,43 @@ fn watch_without_a_spec_file_is_a_usage_error() {
         &["generate", "--watch", "--check", "--spec", "x"],
     );
     assert_eq!(both.status.code(), Some(2));
+}
+
+/// The generated README counts in plain English, and its example of a named optional parameter
+/// is one the API has (none when it has none).
+#[test]
+fn the_generated_readme_shows_a_setter_the_api_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = sdkgen(dir.path(), &["generate", "--out", "seed"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let readme = std::fs::read_to_string(dir.path().join("seed/README.md")).unwrap();
+    assert!(readme.contains("1 operation, 5 model types."), "{readme}");
+    assert!(
+        !readme.contains("(s)") && !readme.contains("per_page"),
+        "{readme}"
+    );
+
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/paging.yaml");
+    let run = sdkgen(
+        dir.path(),
+        &[
+            "generate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            "paging",
+        ],
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let readme = std::fs::read_to_string(dir.path().join("paging/README.md")).unwrap();
+    let shown = readme
+        .split("on the request it returns (`.")
+        .nth(1)
+        .and_then(|rest| rest.split('(').next())
+        .unwrap_or_else(|| panic!("no setter shown:\n{readme}"));
+    let client = std::fs::read_to_string(dir.path().join("paging/src/client.rs")).unwrap();
+    assert!(
+        client.contains(&format!("pub fn {shown}(mut self")),
+        "`.{shown}(..)` is not a setter of the SDK"
+    );
 }

@@ -224,6 +224,8 @@ fn bodies_of_every_encoding() {
         "put_blob",
         "get_blob",
         "add_note",
+        "set_permission",
+        "reset_permission",
     ] {
         insta::assert_snapshot!(format!("bodies-{name}"), item(&code, name));
     }

@@ -103,11 +103,12 @@ fn shell_word(word: &str) -> String {
 }
 
 fn summary(generated: &Generated) -> String {
+    use crate::output::count;
     format!(
-        "{} operation(s), {} type(s), {} note(s)",
-        generated.api.operations.len(),
-        generated.api.types.len(),
-        generated.notes.len()
+        "{}, {}, {}",
+        count(generated.api.operations.len(), "operation"),
+        count(generated.api.types.len(), "type"),
+        count(generated.notes.len(), "note")
     )
 }
 
@@ -150,8 +151,8 @@ fn short_diff(old: &str, new: &str) -> String {
     }
     if lines.len() > DIFF_LINES {
         out.push_str(&format!(
-            "    ... {} more diff line(s)\n",
-            lines.len() - DIFF_LINES
+            "    ... {} more\n",
+            crate::output::count(lines.len() - DIFF_LINES, "diff line")
         ));
     }
     out.pop();

@@ -97,12 +97,12 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let ty = body_type(body, scope);
-        fields.push(if op.uploads() {
-            quote!(pub(crate) body: super::runtime::Upload<'a>,)
-        } else if body.required {
-            quote!(pub(crate) body: #ty,)
-        } else {
-            quote!(pub(crate) body: Option<#ty>,)
+        fields.push(match (op.uploads(), body.required, body.nullable) {
+            (true, _, _) => quote!(pub(crate) body: super::runtime::Upload<'a>,),
+            (_, true, false) => quote!(pub(crate) body: #ty,),
+            (_, true, true) => quote!(pub(crate) body: Option<#ty>,),
+            (_, false, false) => quote!(pub(crate) body: Option<#ty>,),
+            (_, false, true) => quote!(pub(crate) body: super::runtime::Nullable<#ty>,),
         });
     }
     let setters = op.optional_params().map(setter);
@@ -213,7 +213,7 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
     }
     let flag = op.events.as_ref().and_then(|e| e.flag.as_ref());
     if let Some(body) = &op.body {
-        if let (Some(flag), true) = (flag, body.required) {
+        if let (Some(flag), true) = (flag, body.required && !body.nullable) {
             statements.push(super::streams::flagged_body(
                 &body.ty,
                 flag,
@@ -269,6 +269,17 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
 /// The statement that writes the body, by encoding; an optional body is written when set.
 fn body_statement(body: &RequestBody) -> TokenStream {
     let content_type = &body.content_type;
+    // A body that may be `null` is JSON: `None` or `Nullable::Null` is written as `null`.
+    if body.nullable && body.required {
+        return quote!(request.json(&self.body, #content_type)?;);
+    }
+    if body.nullable {
+        return quote! {
+            if !self.body.is_absent() {
+                request.json(&self.body, #content_type)?;
+            }
+        };
+    }
     let value = if body.required {
         quote!(self.body)
     } else {
@@ -609,11 +620,15 @@ fn example(op: &Operation, krate: &str) -> String {
         ));
         args.push(p.name.clone());
     }
-    if let Some(body) = &op.body {
-        inputs.push(format!(
-            "body: {}",
-            lifetime_free(body_type(body, Scope::Root))
-        ));
+    let body = op.body.as_ref().map(|body| {
+        let ty = lifetime_free(body_type(body, Scope::Root));
+        match (body.required, body.nullable) {
+            (true, true) => format!("body: Option<{ty}>"),
+            _ => format!("body: {ty}"),
+        }
+    });
+    if let Some(body) = body {
+        inputs.push(body);
         args.push("body".into());
     }
     let mut call = format!("client.{}({})", op.name, args.join(", "));

@@ -204,9 +204,17 @@ fn operation(op: &Operation, options: &EmitOptions) -> TokenStream {
             // `&[u8]` as before, or a file or stream read as it is sent.
             args.push(quote!(body: impl ::std::convert::Into<runtime::Upload<'a>>));
             fields.push(quote!(body: body.into(),));
+        } else if body.required && body.nullable {
+            // `None` sends `null`.
+            args.push(quote!(body: ::std::option::Option<#ty>));
+            fields.push(quote!(body,));
         } else if body.required {
             args.push(quote!(body: #ty));
             fields.push(quote!(body,));
+        } else if body.nullable {
+            // `&body`, `Nullable::Null` (or `None`) to send `null`, `Nullable::Absent` for none.
+            args.push(quote!(body: impl ::std::convert::Into<runtime::Nullable<#ty>>));
+            fields.push(quote!(body: body.into(),));
         } else {
             // `&body` and `None` both work; `None` sends no body at all.
             args.push(quote!(body: impl ::std::convert::Into<::std::option::Option<#ty>>));

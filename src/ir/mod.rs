@@ -478,6 +478,9 @@ pub enum ParamLocation {
 pub struct RequestBody {
     pub ty: Ty,
     pub required: bool,
+    /// A JSON body whose schema allows `null` (`ty` is then the value's type): `null` can be
+    /// sent, as the setter's `Nullable::Null` or the argument's `None`.
+    pub nullable: bool,
     pub content_type: String,
     pub encoding: BodyEncoding,
 }

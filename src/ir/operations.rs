@@ -487,9 +487,16 @@ impl<'s, 'a> Operations<'s, 'a> {
                 ));
                 continue;
             }
+            // A JSON body that may be `null`: the value's type, and a flag the emitter turns
+            // into `Option` (required) or `Nullable` (optional), never `&Option<T>`.
+            let (ty, nullable) = match ty {
+                Ty::Nullable(inner) if encoding == BodyEncoding::Json => (*inner, true),
+                ty => (ty, false),
+            };
             out.push(RequestBody {
                 ty,
                 required: body.required,
+                nullable,
                 content_type: content_type.clone(),
                 encoding,
             });

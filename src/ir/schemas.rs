@@ -385,6 +385,16 @@ impl<'a> Schemas<'a> {
     /// What a schema is. Scalars and lists come back as [`TypeKind::Alias`]; objects, enums
     /// and unions as the named kinds.
     fn kind(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeKind {
+        // A discriminator with a mapping and nothing else to say (Fern writes these): its
+        // branches are the schemas the mapping names.
+        let mapped = schema
+            .schema_data
+            .discriminator
+            .as_ref()
+            .map(mapped_branches);
+        if mapped.is_some_and(|m| !m.is_empty()) && says_nothing_else(&schema.schema_kind) {
+            return self.union(schema, &[], hint, &join(pointer, "oneOf"));
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<&String> = s.enumeration.iter().flatten().collect();
@@ -572,6 +582,22 @@ impl<'a> Schemas<'a> {
         hint: &str,
         pointer: &str,
     ) -> TypeKind {
+        let mapped;
+        let branches = match (branches, &owner.schema_data.discriminator) {
+            ([], Some(discriminator)) if !mapped_branches(discriminator).is_empty() => {
+                mapped = mapped_branches(discriminator);
+                &mapped[..]
+            }
+            ([], _) => {
+                self.sink.push(Diagnostic::note(
+                    pointer,
+                    "a union with no branches (and no discriminator mapping to name them) \
+                     says nothing about its values; generated as serde_json::Value",
+                ));
+                return TypeKind::Alias(Ty::Json);
+            }
+            (branches, _) => branches,
+        };
         if branches.len() == 1 {
             return TypeKind::Alias(self.lower(&branches[0], hint, &format!("{pointer}/0")).ty);
         }
@@ -729,6 +755,49 @@ impl<'a> Schemas<'a> {
             Some("boolean") => Ty::Bool,
             _ => Ty::Json,
         })
+    }
+}
+
+/// The schemas a discriminator's mapping names, each once, in order, as references (a bare
+/// name is a component's); references to other files are left out.
+fn mapped_branches(discriminator: &openapiv3::Discriminator) -> Vec<ReferenceOr<Schema>> {
+    let mut references: Vec<String> = Vec::new();
+    for target in discriminator.mapping.values() {
+        let reference = if target.starts_with(COMPONENT_PREFIX) {
+            target.clone()
+        } else if !target.contains(['#', '/', '.']) {
+            format!("{COMPONENT_PREFIX}{target}")
+        } else {
+            continue;
+        };
+        if !references.contains(&reference) {
+            references.push(reference);
+        }
+    }
+    references
+        .into_iter()
+        .map(|reference| ReferenceOr::Reference { reference })
+        .collect()
+}
+
+/// A schema kind that says nothing about a value besides, perhaps, that it is an object (or
+/// an empty `oneOf`/`anyOf`): what a discriminator's mapping may complete.
+fn says_nothing_else(kind: &SchemaKind) -> bool {
+    match kind {
+        SchemaKind::OneOf { one_of: b } | SchemaKind::AnyOf { any_of: b } => b.is_empty(),
+        SchemaKind::Type(Type::Object(o)) => {
+            o.properties.is_empty() && o.additional_properties.is_none()
+        }
+        SchemaKind::Any(a) => {
+            a.properties.is_empty()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.all_of.is_empty()
+                && a.items.is_none()
+                && a.additional_properties.is_none()
+                && matches!(a.typ.as_deref(), None | Some("object"))
+        }
+        _ => false,
     }
 }
 

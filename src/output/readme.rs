@@ -49,6 +49,26 @@ pub(super) fn first_call(api: &Api) -> String {
     }
 }
 
+/// ` (`.per_page(100)`)`: a setter the API really has, best one of the first call's, as an
+/// example of an optional parameter; nothing when no operation has one.
+pub(crate) fn optional_example(api: &Api) -> String {
+    let first = first_operation(api).into_iter();
+    let Some(p) = first
+        .chain(&api.operations)
+        .flat_map(|op| op.optional_params())
+        .find(|p| !p.deprecated)
+    else {
+        return String::new();
+    };
+    let value = match p.ty {
+        crate::ir::Ty::String => "\"...\"",
+        crate::ir::Ty::I32 | crate::ir::Ty::I64 | crate::ir::Ty::U64 => "10",
+        crate::ir::Ty::Bool => "true",
+        _ => "..",
+    };
+    format!(" (`.{}({value})`)", p.name)
+}
+
 /// The README's list of operations, by tag (in the order tags first appear), each with its
 /// summary and HTTP line.
 pub(super) fn operations_by_tag(api: &Api) -> String {

@@ -165,3 +165,38 @@ async fn text_goes_as_text_and_an_optional_body_can_be_left_out() {
     assert!(sent[1].body.is_empty());
     assert_eq!(sent[1].header("content-type"), None);
 }
+
+#[tokio::test]
+async fn a_body_that_may_be_null_is_one_argument_sent_as_value_null_or_nothing() {
+    use fixture_tests::bodies::types::{Permission, PermissionPermission};
+    use fixture_tests::bodies::Nullable;
+    let server = Server::start((0..5).map(|_| empty(204)).collect()).await;
+    let client = client(&server);
+    let admin = Permission {
+        permission: Some(PermissionPermission::Admin),
+        ..Default::default()
+    };
+    client.set_permission("ops", &admin).await.unwrap();
+    client.set_permission("ops", Nullable::Null).await.unwrap();
+    client
+        .set_permission("ops", Nullable::Absent)
+        .await
+        .unwrap();
+    // A required body that may be null: `None` is `null`.
+    client.reset_permission("ops", Some(&admin)).await.unwrap();
+    client.reset_permission("ops", None).await.unwrap();
+    let sent = server.requests();
+    let bodies: Vec<&[u8]> = sent.iter().map(|r| r.body.as_slice()).collect();
+    assert_eq!(
+        bodies,
+        [
+            &br#"{"permission":"admin"}"#[..],
+            b"null",
+            b"",
+            br#"{"permission":"admin"}"#,
+            b"null"
+        ]
+    );
+    assert_eq!(sent[1].header("content-type"), Some("application/json"));
+    assert_eq!(sent[2].header("content-type"), None);
+}

@@ -74,3 +74,22 @@ fn scalars_decode_as_the_narrowest_type() {
         IdOrName::String("42".into())
     );
 }
+
+#[test]
+fn a_union_whose_branches_are_only_in_its_mapping_decodes_them() {
+    let dog: PetByMapping = round_trip(json!({"pet_type": "dog", "barks": true}));
+    assert!(matches!(
+        dog,
+        PetByMapping::Dog(Dog {
+            barks: Some(true),
+            ..
+        })
+    ));
+    let cat: PetByMapping = round_trip(json!({"pet_type": "cat", "purrs": false}));
+    assert!(matches!(cat, PetByMapping::Cat(_)));
+    let other: PetByMapping = round_trip(json!({"pet_type": "fish"}));
+    assert!(matches!(other, PetByMapping::Other(_)));
+    // One schema under two tags, and no oneOf at all: that schema.
+    let hound: PetObject = round_trip(json!({"pet_type": "hound"}));
+    let _: Dog = hound;
+}

@@ -874,7 +874,7 @@ impl Request {
 }
 
 /// A file to upload (a `format: binary` property of a multipart body), or binary content.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct File {
     pub bytes: Vec<u8>,
     /// Sent as the part's `filename`.
