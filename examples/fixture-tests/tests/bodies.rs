@@ -174,7 +174,6 @@ async fn a_body_that_may_be_null_is_one_argument_sent_as_value_null_or_nothing()
     let client = client(&server);
     let admin = Permission {
         permission: Some(PermissionPermission::Admin),
-        ..Default::default()
     };
     client.set_permission("ops", &admin).await.unwrap();
     client.set_permission("ops", Nullable::Null).await.unwrap();
