@@ -9,6 +9,8 @@
 //! Works on the JSON form of the (normalised, 3.0) schemas: every keyword is a key, so the
 //! rules below are one table, and the result converts back to a schema.
 
+use std::cell::{Cell, RefCell};
+
 use serde_json::{Map, Value};
 
 /// How deep schemas are followed (nested properties, items, references); real documents stay
@@ -54,14 +56,33 @@ impl Contradiction {
 /// A component's schema by its `$ref`, as JSON.
 pub(super) type Resolve<'r> = &'r dyn Fn(&str) -> Option<Value>;
 
+/// How many pairs of schemas one intersection may compare: real refinements take a few
+/// hundred (GitHub's largest, a webhook's repository, about 400); two recursive schemas with
+/// several self-references each would otherwise take exponentially many.
+const MAX_STEPS: usize = 20_000;
+
+/// What every step of one intersection shares.
+struct Cx<'r> {
+    resolve: Resolve<'r>,
+    steps: Cell<usize>,
+    /// Pairs of references being intersected: met again inside themselves (two recursive
+    /// schemas), they are taken to agree, as the rest of their comparison decides.
+    open: RefCell<Vec<(String, String)>>,
+}
+
 /// The intersection of `a` and `b`: one of them as written when it says everything the other
 /// does (so a `$ref` stays a reference to its named type), else the merged schema.
 pub(super) fn meet(a: &Value, b: &Value, resolve: Resolve) -> Result<Meet, Contradiction> {
     if a == b {
         return Ok(Meet::First);
     }
-    let (xa, xb) = (expand(a, resolve, 0)?, expand(b, resolve, 0)?);
-    let merged = intersect(&xa, &xb, resolve, 0)?;
+    let cx = &Cx {
+        resolve,
+        steps: Cell::new(0),
+        open: RefCell::new(Vec::new()),
+    };
+    let (xa, xb) = (expand(a, cx, 0)?, expand(b, cx, 0)?);
+    let merged = intersect(&xa, &xb, cx, 0)?;
     let shape = shape(&merged);
     let (same_a, same_b) = (shape == self::shape(&xa), shape == self::shape(&xb));
     let prefer_b = is_reference(b) && !is_reference(a)
@@ -80,7 +101,7 @@ fn is_reference(v: &Value) -> bool {
 
 /// `v` with its reference followed and a one-branch `allOf` wrapper (how a nullable or
 /// documented `$ref` is written) folded into the branch.
-fn expand(v: &Value, resolve: Resolve, depth: usize) -> Result<Value, Contradiction> {
+fn expand(v: &Value, cx: &Cx, depth: usize) -> Result<Value, Contradiction> {
     if depth > MAX_DEPTH {
         return Err(Contradiction::new("references nest too deep to compare"));
     }
@@ -88,7 +109,7 @@ fn expand(v: &Value, resolve: Resolve, depth: usize) -> Result<Value, Contradict
         return Ok(v.clone());
     };
     let inner = if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-        resolve(reference)
+        (cx.resolve)(reference)
             .ok_or_else(|| Contradiction::new(format!("`{reference}` points to no schema")))?
     } else {
         match map
@@ -100,7 +121,7 @@ fn expand(v: &Value, resolve: Resolve, depth: usize) -> Result<Value, Contradict
             _ => return Ok(v.clone()),
         }
     };
-    let mut expanded = expand(&inner, resolve, depth + 1)?;
+    let mut expanded = expand(&inner, cx, depth + 1)?;
     if let Some(target) = expanded.as_object_mut() {
         for (key, value) in map {
             if key != "$ref" && key != "allOf" {
@@ -124,12 +145,16 @@ const TYPE_KEYS: &[&str] = &[
 ];
 
 /// The schema that both `a` and `b` (expanded) allow.
-fn intersect(a: &Value, b: &Value, resolve: Resolve, depth: usize) -> Result<Value, Contradiction> {
+fn intersect(a: &Value, b: &Value, cx: &Cx, depth: usize) -> Result<Value, Contradiction> {
     if a == b {
         return Ok(a.clone());
     }
     if depth > MAX_DEPTH {
         return Err(Contradiction::new("schemas nest too deep to compare"));
+    }
+    cx.steps.set(cx.steps.get() + 1);
+    if cx.steps.get() > MAX_STEPS {
+        return Err(Contradiction::new("the schemas are too large to compare"));
     }
     let (Some(ma), Some(mb)) = (a.as_object(), b.as_object()) else {
         return Err(Contradiction::new("a schema that is not an object"));
@@ -148,7 +173,7 @@ fn intersect(a: &Value, b: &Value, resolve: Resolve, depth: usize) -> Result<Val
                 .into_iter()
                 .find(|k| choice.contains_key(*k))
             {
-                return distribute(choice, key, plain, resolve, depth);
+                return distribute(choice, key, plain, cx, depth);
             }
         }
     }
@@ -184,7 +209,7 @@ fn intersect(a: &Value, b: &Value, resolve: Resolve, depth: usize) -> Result<Val
             continue;
         }
         let merged = match (ma.get(key), mb.get(key)) {
-            (Some(x), Some(y)) => meet_keyword(key, x, y, resolve, depth)?,
+            (Some(x), Some(y)) => meet_keyword(key, x, y, cx, depth)?,
             (Some(x), None) | (None, Some(x)) => {
                 if is_composition(key)
                     && type_of(if ma.contains_key(key) { mb } else { ma }).is_some()
@@ -209,7 +234,7 @@ fn distribute(
     choice: &Map<String, Value>,
     key: &str,
     plain: &Value,
-    resolve: Resolve,
+    cx: &Cx,
     depth: usize,
 ) -> Result<Value, Contradiction> {
     let branches = choice
@@ -219,7 +244,7 @@ fn distribute(
         .unwrap_or_default();
     let mut kept: Vec<Value> = branches
         .iter()
-        .filter_map(|branch| member(branch, plain, resolve, depth).ok())
+        .filter_map(|branch| member(branch, plain, cx, depth).ok())
         .collect();
     let mut rest = choice.clone();
     rest.remove(key);
@@ -227,7 +252,7 @@ fn distribute(
         0 => Err(Contradiction::new(format!(
             "none of the `{key}` branches fits the other definition"
         ))),
-        1 => intersect(&Value::Object(rest), &kept.remove(0), resolve, depth + 1),
+        1 => intersect(&Value::Object(rest), &kept.remove(0), cx, depth + 1),
         _ => {
             rest.insert(key.to_string(), Value::Array(kept));
             Ok(Value::Object(rest))
@@ -240,7 +265,7 @@ fn meet_keyword(
     key: &str,
     x: &Value,
     y: &Value,
-    resolve: Resolve,
+    cx: &Cx,
     depth: usize,
 ) -> Result<Option<Value>, Contradiction> {
     if x == y {
@@ -289,7 +314,7 @@ fn meet_keyword(
             let mut merged = px.clone();
             for (name, schema) in py {
                 let value = match px.get(name) {
-                    Some(existing) => member(existing, schema, resolve, depth)
+                    Some(existing) => member(existing, schema, cx, depth)
                         .map_err(|c| c.under(&format!("properties/{name}")))?,
                     None => schema.clone(),
                 };
@@ -297,12 +322,12 @@ fn meet_keyword(
             }
             Value::Object(merged)
         }
-        "items" => member(x, y, resolve, depth).map_err(|c| c.under("items"))?,
+        "items" => member(x, y, cx, depth).map_err(|c| c.under("items"))?,
         // A map's values from whichever says; `false` in one branch does not undo what the
         // other allows (a branch lists only its own properties).
         "additionalProperties" => match (x, y) {
             (Value::Object(_), Value::Object(_)) => {
-                member(x, y, resolve, depth).map_err(|c| c.under("additionalProperties"))?
+                member(x, y, cx, depth).map_err(|c| c.under("additionalProperties"))?
             }
             (Value::Object(_), _) => x.clone(),
             (_, Value::Object(_)) => y.clone(),
@@ -322,12 +347,29 @@ fn meet_keyword(
 
 /// The intersection of two member schemas (a property, the items), kept as written (a `$ref`
 /// stays one) when one of them is the whole answer.
-fn member(x: &Value, y: &Value, resolve: Resolve, depth: usize) -> Result<Value, Contradiction> {
+fn member(x: &Value, y: &Value, cx: &Cx, depth: usize) -> Result<Value, Contradiction> {
     if x == y {
         return Ok(x.clone());
     }
-    let (ex, ey) = (expand(x, resolve, 0)?, expand(y, resolve, 0)?);
-    let merged = intersect(&ex, &ey, resolve, depth + 1)?;
+    let pair = match (
+        x.get("$ref").and_then(Value::as_str),
+        y.get("$ref").and_then(Value::as_str),
+    ) {
+        (Some(a), Some(b)) => Some((a.to_string(), b.to_string())),
+        _ => None,
+    };
+    if let Some(pair) = &pair {
+        if cx.open.borrow().contains(pair) {
+            return Ok(y.clone());
+        }
+        cx.open.borrow_mut().push(pair.clone());
+    }
+    let (ex, ey) = (expand(x, cx, 0)?, expand(y, cx, 0)?);
+    let merged = intersect(&ex, &ey, cx, depth + 1);
+    if pair.is_some() {
+        cx.open.borrow_mut().pop();
+    }
+    let merged = merged?;
     let merged_shape = shape(&merged);
     Ok(
         if merged_shape == shape(&ey) && (is_reference(y) || !is_reference(x)) {
@@ -643,5 +685,27 @@ mod tests {
         let b = json!({"$ref": "#/components/schemas/B"});
         // Either answer is fine; what matters is that it ends.
         let _ = meet(&a, &b, &looping);
+    }
+
+    #[test]
+    fn two_trees_that_branch_into_themselves_meet_without_exponential_work() {
+        fn trees(reference: &str) -> Option<Value> {
+            let name = reference.rsplit('/').next().unwrap();
+            let child = json!({"$ref": format!("#/components/schemas/{name}")});
+            Some(
+                json!({"type": "object", "description": name, "properties": {
+                    "left": child, "right": child, "middle": child, "value": {"type": "string"}
+                }}),
+            )
+        }
+        let started = std::time::Instant::now();
+        let met = meet(
+            &json!({"$ref": "#/components/schemas/Tree"}),
+            &json!({"$ref": "#/components/schemas/Other"}),
+            &trees,
+        );
+        assert!(met.is_ok(), "{met:?}");
+        // 3^32 comparisons without the cycle check; a handful with it.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 }
