@@ -246,6 +246,14 @@ fn streaming_senders_for_events_pages_and_bodies() {
 }
 
 #[test]
+fn idempotency_keys_declared_and_by_extension() {
+    let code = generate_code(&fixture("calls"));
+    for name in ["create_charge", "create_refund"] {
+        insta::assert_snapshot!(format!("idempotency-{name}"), item(&code, name));
+    }
+}
+
+#[test]
 fn servers_and_security_requirements() {
     let servers = generate_code(&fixture("servers"));
     for name in ["get_status", "get_from_gateway", "put_to_gateway"] {

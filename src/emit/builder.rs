@@ -195,6 +195,15 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             let s = format_ident!("{}", s.as_str());
             quote!(super::runtime::Style::#s)
         });
+        if op.idempotency_key.as_ref() == Some(&p.name) {
+            let key = if p.required {
+                quote!(Some(self.#ident))
+            } else {
+                quote!(self.#ident)
+            };
+            statements.push(quote!(request.idempotency_key(#wire, #key);));
+            continue;
+        }
         statements.push(match (p.location, style) {
             (ParamLocation::Path, _) => continue,
             (ParamLocation::Query, Some(style)) => {

@@ -53,6 +53,7 @@ pub fn lower(
         builders: Namespace::with_reserved(BUILDER_MODULE_RESERVED),
         error_bodies: Vec::new(),
         left_out: Vec::new(),
+        idempotency_headers: super::operations::idempotency_headers(&doc.extensions),
     };
     let mut operations = Vec::new();
     for (path, item) in &doc.paths.paths {

@@ -283,6 +283,10 @@ pub struct Operation {
     pub events: Option<Events>,
     /// How its list pages, when a rule finds it (see `streams.rs`).
     pub paging: Option<Paging>,
+    /// The Rust name of its idempotency-key header parameter (`Idempotency-Key`, or one
+    /// `x-fern-idempotency-headers` names): filled with a fresh key when the caller gives none,
+    /// the same on every attempt, so the call is retried whatever its method.
+    pub idempotency_key: Option<String>,
 }
 
 /// An answer the operation can stream as server-sent events.

@@ -115,6 +115,24 @@ fn method_label(op: &SpecOperation) -> Option<String> {
     Some(words.join(" "))
 }
 
+/// The headers a document's `x-fern-idempotency-headers` lists, with the parameter name each
+/// gives (`[{header: Idempotency-Key, name: idempotency_key}]`; the header when none).
+pub(super) fn idempotency_headers(
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Vec<(String, String)> {
+    extensions
+        .get("x-fern-idempotency-headers")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|h| {
+            let header = h.get("header")?.as_str().filter(|h| is_token(h))?;
+            let name = h.get("name").and_then(|n| n.as_str()).unwrap_or(header);
+            Some((header.to_string(), name.to_string()))
+        })
+        .collect()
+}
+
 pub struct Operations<'s, 'a> {
     pub schemas: &'s mut Schemas<'a>,
     pub components: Option<&'a Components>,
@@ -126,6 +144,8 @@ pub struct Operations<'s, 'a> {
     pub error_bodies: Vec<ErrorBody>,
     /// Why operations were left out.
     pub left_out: Vec<Diagnostic>,
+    /// What `x-fern-idempotency-headers` lists ([`idempotency_headers`]).
+    pub idempotency_headers: Vec<(String, String)>,
 }
 
 impl<'s, 'a> Operations<'s, 'a> {
@@ -152,6 +172,7 @@ impl<'s, 'a> Operations<'s, 'a> {
         let merged = self.merged_params(path_params, op, &pointer, &mut problems);
         let mut params = self.params(merged, &hint, &mut auth);
         self.undeclared_path_params(path, &mut params, &pointer);
+        let idempotency_wire = self.idempotency(op, &mut params);
         // Path parameters first, in template order, then the rest in spec order.
         params.sort_by_key(|p| match p.location {
             ParamLocation::Path => path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(0),
@@ -194,6 +215,10 @@ impl<'s, 'a> Operations<'s, 'a> {
         for p in &mut params {
             p.name = params_ns.claim(&p.name, Case::Snake);
         }
+        let idempotency_key = params
+            .iter()
+            .find(|p| Some(&p.wire_name) == idempotency_wire.as_ref())
+            .map(|p| p.name.clone());
         // An operation's servers override its path's, which override the document's.
         let server = server_url(&op.servers).or_else(|| server_url(&item.servers));
         let mut out = Vec::with_capacity(bodies.len());
@@ -225,9 +250,54 @@ impl<'s, 'a> Operations<'s, 'a> {
                 headers: headers.clone(),
                 events: events.clone(),
                 paging: paging.clone(),
+                idempotency_key: idempotency_key.clone(),
             });
         }
         out
+    }
+
+    /// The operation's idempotency-key header, by its wire name: a declared string header
+    /// called `Idempotency-Key` (any case), or, for an operation marked `x-fern-idempotent`,
+    /// the first header the document's `x-fern-idempotency-headers` lists (added as an
+    /// optional parameter when the operation does not declare it). Its docs say what it does.
+    fn idempotency(&self, op: &SpecOperation, params: &mut Vec<Param>) -> Option<String> {
+        let declared = params.iter().position(|p| {
+            p.location == ParamLocation::Header
+                && p.ty == Ty::String
+                && p.wire_name.eq_ignore_ascii_case("idempotency-key")
+        });
+        let marked = op.extensions.get("x-fern-idempotent") == Some(&serde_json::Value::Bool(true));
+        let index = match (declared, self.idempotency_headers.first()) {
+            (Some(i), _) => i,
+            (None, Some((header, name))) if marked => match params.iter().position(|p| {
+                p.location == ParamLocation::Header && p.wire_name.eq_ignore_ascii_case(header)
+            }) {
+                Some(i) => i,
+                None => {
+                    params.push(Param {
+                        name: name.clone(),
+                        wire_name: header.clone(),
+                        location: ParamLocation::Header,
+                        ty: Ty::String,
+                        required: false,
+                        docs: Docs::default(),
+                        style: None,
+                        deprecated: false,
+                    });
+                    params.len() - 1
+                }
+            },
+            _ => return None,
+        };
+        let param = &mut params[index];
+        let note = "Makes retrying this call safe: the server does its work once per key. When \
+                    none is given, a fresh random key is sent, the same on every attempt, so the \
+                    call is retried like a `GET`.";
+        param.docs.description = Some(match param.docs.description.take() {
+            Some(d) if !d.trim().is_empty() => format!("{d}\n\n{note}"),
+            _ => note.to_string(),
+        });
+        Some(param.wire_name.clone())
     }
 
     /// The operation's parameters as the client method takes them (names claimed later, in

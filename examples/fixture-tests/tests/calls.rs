@@ -166,3 +166,77 @@ fn properties_and_schemas_named_by_extension_keep_their_wire_names() {
     let labels: &Vec<Label> = issue.labels.as_ref().unwrap();
     assert_eq!(labels[0].name.as_deref(), Some("bug"));
 }
+
+/// A call whose operation declares an idempotency key sends one (the caller's, or a fresh
+/// random one), the same on every attempt, and is retried like a `GET` though it is a `POST`.
+#[tokio::test]
+async fn an_idempotency_key_is_one_per_call_across_retries_and_makes_a_post_retried() {
+    use fixture_tests::calls::types::CreateChargeBody;
+    let created = || Reply::json(201, r#"{"id": "ch_1"}"#);
+    let (server, client) = client(vec![
+        Reply::json(503, "{}"),
+        Reply::json(503, "{}"),
+        created(),
+        created(),
+        created(),
+    ])
+    .await;
+    let body = CreateChargeBody { amount: Some(100) };
+    let charge = client.create_charge(&body).await.unwrap();
+    assert_eq!(charge.id.as_deref(), Some("ch_1"));
+    client.create_charge(&body).await.unwrap();
+    client
+        .create_charge(&body)
+        .idempotency_key("mine-1")
+        .await
+        .unwrap();
+    let sent = server.requests();
+    let keys: Vec<&str> = sent
+        .iter()
+        .map(|r| r.header("idempotency-key").expect("a key on every attempt"))
+        .collect();
+    assert_eq!(
+        keys.len(),
+        5,
+        "503, 503, 201: three attempts, then two calls"
+    );
+    assert!(keys[0] == keys[1] && keys[1] == keys[2], "{keys:?}");
+    assert_ne!(keys[2], keys[3], "a new call has a new key");
+    assert_eq!(keys[4], "mine-1");
+    // A random UUID v4, not a counter.
+    let key = keys[0].as_bytes();
+    assert_eq!(
+        (key.len(), key[14], key[8]),
+        (36, b'4', b'-'),
+        "{}",
+        keys[0]
+    );
+}
+
+#[tokio::test]
+async fn a_fern_idempotent_operation_sends_the_documents_header_and_others_send_none() {
+    let (server, client) = client(vec![
+        Reply::json(503, "{}"),
+        Reply::json(201, "{}"),
+        Reply::json(200, "{}"),
+        Reply::json(204, ""),
+    ])
+    .await;
+    // `x-fern-idempotent`: the document's `X-Request-Key`, made an optional parameter; the
+    // POST is retried after its 503, with the same key.
+    client.create_refund().await.unwrap();
+    let _named_as_the_extension_says = client.create_refund().request_key("k");
+    client.list_charges().await.unwrap();
+    client.delete_refunds().await.unwrap();
+    let sent = server.requests();
+    assert_eq!(sent.len(), 4);
+    assert!(sent[0].header("x-request-key").is_some());
+    assert_eq!(
+        sent[0].header("x-request-key"),
+        sent[1].header("x-request-key")
+    );
+    for other in &sent[2..] {
+        assert_eq!(other.header("x-request-key"), None);
+        assert_eq!(other.header("idempotency-key"), None);
+    }
+}
