@@ -454,10 +454,11 @@ impl Core {
         };
         // Statuses are retried only where repeating the request cannot do harm; a connection
         // that never opened sent nothing, so that is retried for every method.
-        let idempotent = !matches!(
-            request.method,
-            reqwest::Method::POST | reqwest::Method::PATCH
-        );
+        let idempotent = request.keyed
+            || !matches!(
+                request.method,
+                reqwest::Method::POST | reqwest::Method::PATCH
+            );
         let mut attempt = 0;
         loop {
             let mut builder = self
@@ -673,6 +674,32 @@ impl Core {
     }
 }
 
+/// A random key in UUID v4 form, from the standard library alone: `RandomState` is seeded from
+/// the operating system's randomness once per process, and a counter makes each key new.
+fn fresh_key() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let half = |salt: u64| {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(n);
+        hasher.write_u64(salt);
+        hasher.finish()
+    };
+    let (high, low) = (half(1), half(2));
+    // The version (4) and variant (10) bits of a random UUID.
+    let high = (high & !0xf000) | 0x4000;
+    let low = (low & !(0b11 << 62)) | (0b10 << 62);
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xffff,
+        low >> 48,
+        low & 0xffff_ffff_ffff
+    )
+}
+
 fn sent_once<E>() -> Error<E> {
     Error::InvalidRequest(
         "the body was a stream, already sent once: it cannot be sent again (a redirect that \
@@ -763,6 +790,8 @@ pub struct Request {
     /// A whole URL to send to instead of the server, path and query (a list's next page, as
     /// the server linked it).
     pub url: Option<reqwest::Url>,
+    /// It carries an idempotency key, the same on every attempt: retried whatever its method.
+    pub keyed: bool,
 }
 
 impl Request {
@@ -777,7 +806,18 @@ impl Request {
             auth,
             server: None,
             url: None,
+            keyed: false,
         }
+    }
+
+    /// Sends `key`, or a fresh random one, as the operation's idempotency key (`name` is its
+    /// header). The key is made here, once per call, before any attempt, so every retry
+    /// carries the same one and the server does the work once: such a call is retried like a
+    /// `GET`, whatever its method.
+    pub fn idempotency_key(&mut self, name: &'static str, key: Option<&str>) {
+        let key = key.map_or_else(fresh_key, str::to_string);
+        self.headers.push((name, key));
+        self.keyed = true;
     }
 
     /// Adds a query parameter in OpenAPI's default style (`form`, exploded): a list adds one
