@@ -125,7 +125,7 @@ fn tag_features_compile_only_the_enabled_tags() {
     std::fs::write(
         workspace.join("user/Cargo.toml"),
         "[package]\nname = \"user\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n\
-         shop = { path = \"../shop\", default-features = false, features = [\"pets\"] }\n",
+         shop = { path = \"../shop\", default-features = false, features = [\"rustls\", \"pets\"] }\n",
     )
     .unwrap();
     let user_code = |extra: &str| {
@@ -152,6 +152,33 @@ fn tag_features_compile_only_the_enabled_tags() {
         "warnings",
     ]);
     assert_success(&out, "no tag enabled");
+
+    // The TLS stack is the user's choice: `native-tls` swaps rustls for the platform's TLS
+    // (resolved, not built: building it needs OpenSSL's headers, which a clone cannot assume).
+    let tls = |features: &str, package: &str| {
+        let out = scratch.cargo(&[
+            "tree",
+            "-p",
+            "shop",
+            "--no-default-features",
+            "--features",
+            features,
+            "-e",
+            "normal",
+            "-i",
+            package,
+        ]);
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains(package)
+    };
+    assert!(
+        tls("native-tls,pets", "native-tls"),
+        "native-tls does not bring native-tls"
+    );
+    assert!(
+        !tls("native-tls,pets", "rustls"),
+        "native-tls still brings rustls"
+    );
+    assert!(tls("rustls,pets", "rustls"), "rustls does not bring rustls");
 
     let other_tag = "let _ = client.place_order(&shop::types::Order { pet: shop::types::Pet { name: String::new(), kind: shop::types::PetKind::Cat }, note: None }).await?;";
     std::fs::write(workspace.join("user/src/lib.rs"), user_code(other_tag)).unwrap();

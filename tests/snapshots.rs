@@ -312,7 +312,7 @@ fn tag_features() {
         .find(|f| f.path.ends_with("Cargo.toml"))
         .unwrap()
         .contents;
-    let features = &manifest[manifest.find("# One feature per").unwrap()..];
+    let features = &manifest[manifest.find("[features]").unwrap()..];
     insta::assert_snapshot!("tags-cargo-features", features);
     let gates: Vec<String> = [
         "ErrorBody",

@@ -206,7 +206,8 @@ fn feature_names<'t>(tags: impl IntoIterator<Item = &'t String>) -> Vec<TagFeatu
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
         let mut base = kebab.trim_matches('-').to_string();
-        if base.is_empty() || base == "default" {
+        // The crate's own features (TLS, and `default`) keep their names.
+        if base.is_empty() || ["default", "rustls", "native-tls"].contains(&base.as_str()) {
             base = format!("tag-{base}").trim_end_matches('-').to_string();
         }
         let mut name = base.clone();

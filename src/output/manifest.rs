@@ -19,24 +19,40 @@ pub(super) fn lib_table(crate_name: &str) -> String {
     }
 }
 
-/// The `[features]` table: one feature per OpenAPI tag, all on by default.
+/// The `[features]` table: the TLS stack (rustls by default, or the platform's own), and one
+/// feature per OpenAPI tag, all on by default.
 pub(super) fn cargo_features(api: &Api) -> String {
-    if api.features.is_empty() {
-        return String::new();
-    }
-    let names: Vec<String> = api
-        .features
-        .iter()
-        .map(|f| format!("\"{}\"", f.name))
+    let names: Vec<String> = std::iter::once("rustls")
+        .chain(api.features.iter().map(|f| f.name.as_str()))
+        .map(|name| format!("\"{name}\""))
         .collect();
-    let mut out = String::from(
-        "\n# One feature per OpenAPI tag: its operations and the models they use.\n[features]\n",
-    );
+    let mut out = String::from("\n[features]\n");
     out.push_str(&format!("default = [{}]\n", names.join(", ")));
+    out.push_str(
+        "# HTTPS through rustls, or the platform's TLS (OpenSSL on Linux, for a corporate CA\n\
+         # store); with `default-features = false`, name one of them.\n\
+         rustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n",
+    );
+    if !api.features.is_empty() {
+        out.push_str("# One feature per OpenAPI tag: its operations and the models they use.\n");
+    }
     for f in &api.features {
         out.push_str(&format!("{} = []\n", f.name));
     }
     out
+}
+
+/// reqwest as a crate of its own names it: without its default TLS, which the crate's
+/// `rustls` and `native-tls` features choose (proxies and HTTP/2 as reqwest's defaults have
+/// them).
+pub(super) fn crate_reqwest(dependency: &str, uploads: bool) -> String {
+    let stream = if uploads { ", \"stream\"" } else { "" };
+    match dependency.split_once(" = ") {
+        Some(("reqwest", _)) => format!(
+            "reqwest = {{ version = \"0.13\", default-features = false, features = [\"http2\", \"system-proxy\"{stream}] }}"
+        ),
+        _ => dependency.to_string(),
+    }
 }
 
 /// The API's version if it is a semantic version, else `0.1.0`.

@@ -15,7 +15,7 @@ mod manifest;
 mod readme;
 
 pub use manifest::lib_name;
-use manifest::{cargo_features, crate_version, lib_table, toml_string};
+use manifest::{cargo_features, crate_reqwest, crate_version, lib_table, toml_string};
 use readme::{first_call, operations_by_tag, optional_example, readme_features, readme_streams};
 
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
@@ -347,7 +347,10 @@ pub struct File {
 
 /// The files of a standalone SDK crate.
 pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) -> Vec<File> {
-    let deps: Vec<String> = dependencies(api).iter().map(ToString::to_string).collect();
+    let deps: Vec<String> = dependencies(api)
+        .iter()
+        .map(|d| crate_reqwest(&d.to_string(), uploads(api)))
+        .collect();
     let version = crate_version(&api.version);
     let constructor = if api
         .auth

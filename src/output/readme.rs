@@ -118,7 +118,7 @@ pub(super) fn readme_features(api: &Api, crate_name: &str) -> String {
     let mut out = format!(
         "\n## Features\n\nEach OpenAPI tag is a cargo feature, all on by default. To compile only the\n\
          operations you call (and the models they use), turn the defaults off:\n\n\
-         ```toml\n{crate_name} = {{ path = \"...\", default-features = false, features = [\"{}\"] }}\n```\n\n\
+         ```toml\n{crate_name} = {{ path = \"...\", default-features = false, features = [\"rustls\", \"{}\"] }}\n```\n\n\
          | feature | tag |\n|---|---|\n",
         first.name
     );
