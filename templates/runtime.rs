@@ -167,6 +167,9 @@ pub enum Error<E> {
     /// The answer breaks the protocol the operation declares: an event stream answered with
     /// another media type, or a list that gives the same next page twice.
     Protocol(String),
+    /// The client's [`TokenProvider`] gave no token (an OAuth2 token endpoint refused the
+    /// client's credentials, or could not be reached): why, never the credentials.
+    Token(String),
 }
 
 impl<E> Error<E> {
@@ -220,6 +223,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("data", data)
                 .finish(),
             Error::Protocol(m) => f.debug_tuple("Protocol").field(m).finish(),
+            Error::Token(m) => f.debug_tuple("Token").field(m).finish(),
         }
     }
 }
@@ -256,6 +260,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, "the event stream sent an error (`{event}`): {data}")
             }
             Error::Protocol(m) => write!(f, "the answer breaks the API's protocol: {m}"),
+            Error::Token(m) => write!(f, "no token to authenticate with: {m}"),
         }
     }
 }
@@ -267,6 +272,26 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             _ => None,
         }
     }
+}
+
+/// What a [`TokenProvider`] is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRequest<'a> {
+    /// The client's base URL (an OAuth2 `tokenUrl` may be relative to it).
+    pub base_url: &'a str,
+    /// A token the server just refused (`401`): give another, not this one.
+    pub stale: Option<&'a str>,
+}
+
+/// The future of [`TokenProvider::token`]: the token, or why there is none.
+pub type TokenFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send + 'a>>;
+
+/// Where a client's bearer tokens come from, asked before each call that needs one: an OAuth2
+/// flow, a vault, a file a sidecar refreshes. It caches what it can; the client asks again,
+/// with the refused token as `stale`, when the server answers `401`, and retries the call once.
+pub trait TokenProvider: Send + Sync + 'static {
+    fn token<'a>(&'a self, request: TokenRequest<'a>) -> TokenFuture<'a>;
 }
 
 /// A credential: never shown by `Debug`.
@@ -367,6 +392,7 @@ pub struct Core {
     bearer: Option<Secret>,
     basic: Option<(String, Secret)>,
     api_keys: Vec<(&'static str, Secret)>,
+    tokens: Option<std::sync::Arc<dyn TokenProvider>>,
     options: RequestOptions,
 }
 
@@ -381,6 +407,7 @@ impl fmt::Debug for Core {
                 &self.basic.as_ref().map(|(user, _)| (user, "<redacted>")),
             )
             .field("api_keys", &self.api_keys)
+            .field("tokens", &self.tokens.as_ref().map(|_| "<token provider>"))
             .field("options", &self.options)
             .finish()
     }
@@ -395,8 +422,14 @@ impl Core {
             bearer: None,
             basic: None,
             api_keys: Vec::new(),
+            tokens: None,
             options: RequestOptions::default(),
         }
+    }
+
+    /// Bearer tokens from `provider` from now on, instead of a fixed token.
+    pub fn set_token_provider(&mut self, provider: impl TokenProvider) {
+        self.tokens = Some(std::sync::Arc::new(provider));
     }
 
     pub fn base_url(&self) -> &str {
@@ -443,7 +476,17 @@ impl Core {
 
     async fn send<E>(&self, request: Request, limit: Limit) -> Result<reqwest::Response, Error<E>> {
         let (url, hide_url) = self.url(&request)?;
-        let (headers, basic) = self.headers(&request, true)?;
+        // A token from the provider, when the call sends a bearer token and there is one.
+        let provider = self
+            .tokens
+            .as_ref()
+            .filter(|_| self.credentials_for(&request).contains(&Auth::Bearer));
+        let mut token = match provider {
+            Some(p) => Some(self.token(p, None).await?),
+            None => None,
+        };
+        let (mut headers, basic) = self.headers(&request, true, token.as_deref())?;
+        let mut reauthorized = false;
         let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         // A streamed body that cannot be read twice is sent once.
         let max_retries = match &request.body {
@@ -472,6 +515,18 @@ impl Core {
             match limit.send(builder, timeout).await {
                 Ok(response) => {
                     let status = response.status().as_u16();
+                    // A refused token is replaced once, and the call sent again with it (when its
+                    // body can be sent again).
+                    if let (401, Some(p), false) = (status, provider, reauthorized) {
+                        let replayable = request.body.as_ref().is_none_or(|b| b.replayable);
+                        if replayable {
+                            drop(response);
+                            reauthorized = true;
+                            token = Some(self.token(p, token.as_deref()).await?);
+                            headers = self.headers(&request, true, token.as_deref())?.0;
+                            continue;
+                        }
+                    }
                     if attempt < max_retries && idempotent && RETRY_STATUSES.contains(&status) {
                         if let Some(wait) = retry_wait(attempt, response.headers()) {
                             drop(response);
@@ -497,13 +552,25 @@ impl Core {
         }
     }
 
+    async fn token<E>(
+        &self,
+        provider: &std::sync::Arc<dyn TokenProvider>,
+        stale: Option<&str>,
+    ) -> Result<String, Error<E>> {
+        let request = TokenRequest {
+            base_url: self.options.base_url.as_deref().unwrap_or(&self.base_url),
+            stale,
+        };
+        provider.token(request).await.map_err(Error::Token)
+    }
+
     /// The scheme to authenticate with: the first of the operation's schemes that the client
     /// holds a credential for. One is enough, so `Authorization` never goes out twice.
     /// The credentials to send: the first of the operation's alternatives whose every scheme
     /// the client holds a credential for (none, when no alternative is complete).
     fn credentials_for(&self, request: &Request) -> &'static [Auth] {
         let held = |auth: &Auth| match auth {
-            Auth::Bearer => self.bearer.is_some(),
+            Auth::Bearer => self.bearer.is_some() || self.tokens.is_some(),
             Auth::Basic => self.basic.is_some(),
             Auth::ApiKey { scheme, .. } => self.api_keys.iter().any(|(s, _)| s == scheme),
         };
@@ -595,7 +662,7 @@ impl Core {
             } else {
                 reqwest::Method::GET
             };
-            let (mut headers, _) = self.headers(request, false)?;
+            let (mut headers, _) = self.headers(request, false, None)?;
             if !keeps_method {
                 headers.remove(reqwest::header::CONTENT_TYPE);
             }
@@ -614,6 +681,7 @@ impl Core {
         &self,
         request: &Request,
         credentials: bool,
+        token: Option<&str>,
     ) -> Result<(reqwest::header::HeaderMap, Option<&(String, Secret)>), Error<E>> {
         let mut map = reqwest::header::HeaderMap::new();
         let mut insert =
@@ -642,8 +710,8 @@ impl Core {
         for auth in credentials {
             match auth {
                 Auth::Bearer => {
-                    if let Some(token) = &self.bearer {
-                        insert("authorization", &format!("Bearer {}", token.0), true)?;
+                    if let Some(token) = token.or(self.bearer.as_ref().map(|t| t.0.as_str())) {
+                        insert("authorization", &format!("Bearer {token}"), true)?;
                     }
                 }
                 Auth::Basic => basic = self.basic.as_ref(),
@@ -672,19 +740,9 @@ impl Core {
     }
 }
 
-/// A random key in UUID v4 form, from the standard library alone: `RandomState` is seeded from
-/// the operating system's randomness once per process, and a counter makes each key new.
+/// A random key in UUID v4 form, from the standard library alone ([`random_u64`]).
 fn fresh_key() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let half = |salt: u64| {
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u64(n);
-        hasher.write_u64(salt);
-        hasher.finish()
-    };
-    let (high, low) = (half(1), half(2));
+    let (high, low) = (random_u64(), random_u64());
     // The version (4) and variant (10) bits of a random UUID.
     let high = (high & !0xf000) | 0x4000;
     let low = (low & !(0b11 << 62)) | (0b10 << 62);
@@ -1631,17 +1689,21 @@ fn retry_wait(attempt: u32, headers: &reqwest::header::HeaderMap) -> Option<Dura
 /// Exponential backoff (0.5 s, 1 s, 2 s... up to 8 s) with "equal jitter": a random wait
 /// between half and all of it, so clients that failed together do not retry together.
 fn backoff(attempt: u32) -> Duration {
-    use std::hash::{BuildHasher, Hasher};
     let full = BACKOFF_BASE
         .saturating_mul(1u32 << attempt.min(16))
         .min(BACKOFF_CAP);
-    // `RandomState` is seeded randomly per instance: enough randomness for jitter without
-    // another dependency.
-    let random = std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish();
-    let fraction = 0.5 + (random % 1000) as f64 / 2000.0;
+    let fraction = 0.5 + (random_u64() % 1000) as f64 / 2000.0;
     full.mul_f64(fraction)
+}
+
+/// Random bits without another dependency: `RandomState` is seeded from the operating
+/// system's randomness, and each instance differs; a counter makes each call's input new.
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    hasher.finish()
 }
 
 /// What every string enum of the SDK has besides its variants: `as_str`, `From<&str>`,

@@ -254,6 +254,13 @@ fn idempotency_keys_declared_and_by_extension() {
 }
 
 #[test]
+fn oauth2_client_credentials_constructor() {
+    let code = generate_code(&fixture("oauth"));
+    insta::assert_snapshot!(item(&code, "from_client_credentials"));
+    assert!(notes("oauth").is_empty());
+}
+
+#[test]
 fn servers_and_security_requirements() {
     let servers = generate_code(&fixture("servers"));
     for name in ["get_status", "get_from_gateway", "put_to_gateway"] {

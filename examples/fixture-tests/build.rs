@@ -13,6 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "calls",
         "streams",
         "paging",
+        "oauth",
     ] {
         sdkgen::Config::new()
             .file_name(format!("{}.rs", fixture.replace('-', "_")))

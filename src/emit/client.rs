@@ -148,6 +148,48 @@ fn credential_setters(api: &Api, has_bearer: bool) -> TokenStream {
                 self.core.set_bearer(token.into());
                 self
             }
+
+            /// Takes bearer tokens from `provider` (a vault, another OAuth2 flow) instead of a
+            /// fixed token: asked before each call, and again once when the server answers
+            /// `401`, with the refused token.
+            pub fn with_token_provider(mut self, provider: impl runtime::TokenProvider) -> Self {
+                self.core.set_token_provider(provider);
+                self
+            }
+        });
+    }
+    if let Some((scheme, flow)) = api.client_credentials() {
+        let url = &flow.token_url;
+        let scopes = if flow.scopes.is_empty() {
+            "The spec lists no scopes.".to_string()
+        } else {
+            let listed: Vec<String> = flow
+                .scopes
+                .iter()
+                .map(|s| format!("`{}`", s.replace('`', "'")))
+                .collect();
+            format!("The scopes the spec lists: {}.", listed.join(", "))
+        };
+        let doc = format!(
+            " A client that runs OAuth2's client credentials flow of the `{}` scheme: it fetches \
+             a token from `{}` (relative to the base URL when the spec gives a path), caches \
+             it, and replaces it before it expires or when the server refuses it. `scopes` are \
+             asked for as given; none asks for the server's default. {scopes} See \
+             `runtime::ClientCredentials`.",
+            scheme.key.replace('`', "'"),
+            url.replace('`', "'"),
+        );
+        out.extend(quote! {
+            #[doc = #doc]
+            pub fn from_client_credentials(
+                client_id: impl ::std::convert::Into<::std::string::String>,
+                client_secret: impl ::std::convert::Into<::std::string::String>,
+                scopes: &[&str],
+            ) -> Self {
+                let mut core = runtime::Core::new(DEFAULT_BASE_URL, USER_AGENT);
+                core.set_token_provider(runtime::ClientCredentials::new(#url, client_id, client_secret).scopes(scopes));
+                Client { core }
+            }
         });
     }
     if api.auth.iter().any(|a| a.kind == AuthKind::Basic) {

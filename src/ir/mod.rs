@@ -600,6 +600,24 @@ pub struct AuthScheme {
     /// The client method that sets an API key (`with_<key>`), claimed before any operation's
     /// name so the two cannot collide.
     pub setter: String,
+    /// An OAuth2 scheme's client credentials flow, which the client can run itself.
+    pub client_credentials: Option<ClientCredentialsFlow>,
+}
+
+/// Where an OAuth2 client credentials flow gets its tokens, and the scopes it lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCredentialsFlow {
+    pub token_url: String,
+    pub scopes: Vec<String>,
+}
+
+impl Api {
+    /// The first scheme whose client credentials flow the client can run.
+    pub fn client_credentials(&self) -> Option<(&AuthScheme, &ClientCredentialsFlow)> {
+        self.auth
+            .iter()
+            .find_map(|a| Some((a, a.client_credentials.as_ref()?)))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

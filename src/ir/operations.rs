@@ -18,6 +18,8 @@ use crate::naming::{Case, Namespace};
 /// Names the generated `Client` defines itself; operations get other names.
 pub const CLIENT_RESERVED: &[&str] = &[
     "new",
+    "from_client_credentials",
+    "with_token_provider",
     "with_base_url",
     "with_http_client",
     "with_timeout",
@@ -968,6 +970,16 @@ pub fn auth_schemes(components: Option<&Components>, sink: &mut Sink) -> Vec<Aut
                 key: key.clone(),
                 kind,
                 setter: String::new(), // named in `lower`, with the client's methods
+                client_credentials: match scheme {
+                    ReferenceOr::Item(SecurityScheme::OAuth2 { flows, .. }) => flows
+                        .client_credentials
+                        .as_ref()
+                        .map(|flow| super::ClientCredentialsFlow {
+                            token_url: flow.token_url.clone(),
+                            scopes: flow.scopes.keys().cloned().collect(),
+                        }),
+                    _ => None,
+                },
             }),
             None => sink.note(
                 pointer,

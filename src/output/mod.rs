@@ -21,6 +21,7 @@ use readme::{first_call, operations_by_tag, optional_example, readme_features, r
 const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 const STREAMS: &str = include_str!("../../templates/streams.rs");
 const UPLOADS: &str = include_str!("../../templates/uploads.rs");
+const OAUTH: &str = include_str!("../../templates/oauth.rs");
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.tmpl");
 const README: &str = include_str!("../../templates/README.md.tmpl");
 
@@ -248,6 +249,10 @@ fn runtime(api: &Api) -> String {
         runtime.push('\n');
         runtime.push_str(UPLOADS);
     }
+    if api.client_credentials().is_some() {
+        runtime.push('\n');
+        runtime.push_str(OAUTH);
+    }
     runtime
 }
 
@@ -301,11 +306,15 @@ pub fn dependencies(api: &Api) -> Vec<Dependency> {
         },
         Dependency {
             name: "tokio",
-            // Uploads read files as they send them.
-            spec: if uploads(api) {
-                "{ version = \"1\", features = [\"fs\", \"io-util\", \"time\"] }"
-            } else {
-                "{ version = \"1\", features = [\"time\"] }"
+            // Uploads read files as they send them; an OAuth2 flow fetches one token at a
+            // time behind a lock.
+            spec: match (uploads(api), api.client_credentials().is_some()) {
+                (true, true) => {
+                    "{ version = \"1\", features = [\"fs\", \"io-util\", \"sync\", \"time\"] }"
+                }
+                (true, false) => "{ version = \"1\", features = [\"fs\", \"io-util\", \"time\"] }",
+                (false, true) => "{ version = \"1\", features = [\"sync\", \"time\"] }",
+                (false, false) => "{ version = \"1\", features = [\"time\"] }",
             },
         },
     ];

@@ -97,3 +97,7 @@ pub mod derived {
 pub mod readme_config {
     include!(concat!(env!("OUT_DIR"), "/readme_config.rs"));
 }
+
+pub mod oauth {
+    include!(concat!(env!("OUT_DIR"), "/oauth.rs"));
+}

@@ -97,6 +97,14 @@ impl Client {
         self
     }
 
+    /// Takes bearer tokens from `provider` (a vault, another OAuth2 flow) instead of a
+    /// fixed token: asked before each call, and again once when the server answers
+    /// `401`, with the refused token.
+    pub fn with_token_provider(mut self, provider: impl runtime::TokenProvider) -> Self {
+        self.core.set_token_provider(provider);
+        self
+    }
+
     /// Update Sandbox Image
     ///
     /// Update a sandbox image.
