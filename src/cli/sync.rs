@@ -151,8 +151,8 @@ fn short_diff(old: &str, new: &str) -> String {
     }
     if lines.len() > DIFF_LINES {
         out.push_str(&format!(
-            "    ... {} more\n",
-            crate::output::count(lines.len() - DIFF_LINES, "diff line")
+            "    ... {}\n",
+            crate::output::count(lines.len() - DIFF_LINES, "more diff line")
         ));
     }
     out.pop();
