@@ -209,7 +209,7 @@ async fn a_token_is_replaced_before_it_expires() {
     let app = App::start(move |r| match r.target.as_str() {
         "/oauth/token" => {
             let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
-            token(&format!("t{n}"), Some(1))
+            token(&format!("t{n}"), Some(2))
         }
         _ => api(r, &["t1", "t2"]),
     })
@@ -218,8 +218,9 @@ async fn a_token_is_replaced_before_it_expires() {
     client.list_reports().await.unwrap();
     client.list_reports().await.unwrap();
     assert_eq!(app.token_requests().len(), 1);
-    // A 1 s token is replaced half a second before its end at the latest.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // A 2 s token is replaced a second before its end at the latest (0.6 s after it came at
+    // the earliest, with the jitter), so the calls above used one token however slow.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     client.list_reports().await.unwrap();
     assert_eq!(app.token_requests().len(), 2);
 }
@@ -229,7 +230,7 @@ async fn a_failed_refresh_keeps_a_valid_token_and_never_poisons_the_client() {
     let issued = AtomicUsize::new(0);
     let app = App::start(move |r| match r.target.as_str() {
         "/oauth/token" => match issued.fetch_add(1, Ordering::SeqCst) {
-            0 => token("t1", Some(2)),
+            0 => token("t1", Some(4)),
             1 | 2 => (
                 503,
                 r#"{"error": "temporarily_unavailable"}"#.into(),
@@ -242,13 +243,13 @@ async fn a_failed_refresh_keeps_a_valid_token_and_never_poisons_the_client() {
     .await;
     let client = app.client(&[]);
     client.list_reports().await.unwrap();
-    // Past its refresh time (at most 1 s), before its end (2 s): the refresh fails, and the
+    // Past its refresh time (1.2 to 2 s), before its end (4 s): the refresh fails, and the
     // token that still works is used.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     client.list_reports().await.unwrap();
     assert_eq!(app.token_requests().len(), 2);
     // Past its end: the next refresh fails too, and now the call fails, saying why.
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
     match client.list_reports().await {
         Err(Error::Token(why)) => {
             assert!(
