@@ -100,8 +100,8 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
         fields.push(match (op.uploads(), body.required, body.nullable) {
             (true, _, _) => quote!(pub(crate) body: super::runtime::Upload<'a>,),
             (_, true, false) => quote!(pub(crate) body: #ty,),
-            (_, true, true) => quote!(pub(crate) body: Option<#ty>,),
-            (_, false, false) => quote!(pub(crate) body: Option<#ty>,),
+            // Required and nullable (`None` is `null`), or optional (`None` is no body).
+            (_, true, true) | (_, false, false) => quote!(pub(crate) body: Option<#ty>,),
             (_, false, true) => quote!(pub(crate) body: super::runtime::Nullable<#ty>,),
         });
     }

@@ -49,15 +49,15 @@ impl Derives {
         if self.extra.is_empty() {
             return Vec::new();
         }
-        let has = builtin(&t.kind);
+        let has = |name: &str| has_builtin(&t.kind, name);
         let holds = |name: &str| !self.cannot.get(name).is_some_and(|c| c.contains(&t.name));
         let chosen: Vec<&(String, TokenStream)> = self
             .extra
             .iter()
-            .filter(|(name, _)| !has.contains(&name.as_str()) && holds(name))
+            .filter(|(name, _)| !has(name) && holds(name))
             .collect();
         // `Ord` needs `Eq` and `PartialOrd` beside it: where either is missing, so is `Ord`.
-        let present = |name: &str| has.contains(&name) || chosen.iter().any(|(n, _)| n == name);
+        let present = |name: &str| has(name) || chosen.iter().any(|(n, _)| n == name);
         let ord_ok = present("Eq") && present("PartialOrd");
         chosen
             .into_iter()
@@ -79,42 +79,18 @@ fn last_segment(path: &str) -> String {
 /// The traits a model already has, derived or written by the emitter (serde by hand for unions
 /// and string enums). Kept beside the emitters' derive lists: a compile test turns every one of
 /// these on as an extra derive, so a list that drifts fails it.
-fn builtin(kind: &TypeKind) -> &'static [&'static str] {
+fn has_builtin(kind: &TypeKind, derive: &str) -> bool {
     const COMMON: &[&str] = &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"];
-    match kind {
-        TypeKind::Struct(s) if s.fields.iter().all(|f| f.presence != Presence::Required) => &[
-            "Debug",
-            "Clone",
-            "PartialEq",
-            "Serialize",
-            "Deserialize",
-            "Default",
-        ],
-        TypeKind::StringEnum(_) => &[
-            "Debug",
-            "Clone",
-            "PartialEq",
-            "Serialize",
-            "Deserialize",
-            "Eq",
-            "Hash",
-            "PartialOrd",
-            "Ord",
-        ],
-        TypeKind::IntEnum(_) => &[
-            "Debug",
-            "Clone",
-            "PartialEq",
-            "Serialize",
-            "Deserialize",
-            "Eq",
-            "Hash",
-            "PartialOrd",
-            "Ord",
-            "Copy",
-        ],
-        _ => COMMON,
-    }
+    const ENUMS: &[&str] = &["Eq", "Hash", "PartialOrd", "Ord"];
+    COMMON.contains(&derive)
+        || match kind {
+            TypeKind::Struct(s) => {
+                derive == "Default" && s.fields.iter().all(|f| f.presence != Presence::Required)
+            }
+            TypeKind::StringEnum(_) => ENUMS.contains(&derive),
+            TypeKind::IntEnum(_) => ENUMS.contains(&derive) || derive == "Copy",
+            _ => false,
+        }
 }
 
 /// The types `derive` cannot go on: those that fail it themselves, then, through the types

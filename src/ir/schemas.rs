@@ -582,13 +582,17 @@ impl<'a> Schemas<'a> {
         hint: &str,
         pointer: &str,
     ) -> TypeKind {
-        let mapped;
-        let branches = match (branches, &owner.schema_data.discriminator) {
-            ([], Some(discriminator)) if !mapped_branches(discriminator).is_empty() => {
-                mapped = mapped_branches(discriminator);
-                &mapped[..]
-            }
-            ([], _) => {
+        let mapped = match branches {
+            [] => owner
+                .schema_data
+                .discriminator
+                .as_ref()
+                .map(mapped_branches)
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let branches = match (branches, mapped.as_slice()) {
+            ([], []) => {
                 self.sink.push(Diagnostic::note(
                     pointer,
                     "a union with no branches (and no discriminator mapping to name them) \
@@ -596,6 +600,7 @@ impl<'a> Schemas<'a> {
                 ));
                 return TypeKind::Alias(Ty::Json);
             }
+            ([], mapped) => mapped,
             (branches, _) => branches,
         };
         if branches.len() == 1 {

@@ -45,10 +45,10 @@ pub(super) fn cargo_features(api: &Api) -> String {
 /// reqwest as a crate of its own names it: without its default TLS, which the crate's
 /// `rustls` and `native-tls` features choose (proxies and HTTP/2 as reqwest's defaults have
 /// them).
-pub(super) fn crate_reqwest(dependency: &str, uploads: bool) -> String {
+pub(super) fn crate_reqwest(dependency: &super::Dependency, uploads: bool) -> String {
     let stream = if uploads { ", \"stream\"" } else { "" };
-    match dependency.split_once(" = ") {
-        Some(("reqwest", _)) => format!(
+    match dependency.name {
+        "reqwest" => format!(
             "reqwest = {{ version = \"0.13\", default-features = false, features = [\"http2\", \"system-proxy\"{stream}] }}"
         ),
         _ => dependency.to_string(),

@@ -266,6 +266,7 @@ fn uploads(api: &Api) -> bool {
 
 /// Exactly the crates the generated code names.
 pub fn dependencies(api: &Api) -> Vec<Dependency> {
+    let (uploads, oauth) = (uploads(api), api.client_credentials().is_some());
     let mut deps = vec![
         // Text answers in the charset their `Content-Type` names (reqwest's own choice).
         Dependency {
@@ -283,7 +284,7 @@ pub fn dependencies(api: &Api) -> Vec<Dependency> {
         Dependency {
             name: "reqwest",
             // Uploads send a body as it is read.
-            spec: if uploads(api) {
+            spec: if uploads {
                 "{ version = \"0.13\", features = [\"stream\"] }"
             } else {
                 "\"0.13\""
@@ -308,7 +309,7 @@ pub fn dependencies(api: &Api) -> Vec<Dependency> {
             name: "tokio",
             // Uploads read files as they send them; an OAuth2 flow fetches one token at a
             // time behind a lock.
-            spec: match (uploads(api), api.client_credentials().is_some()) {
+            spec: match (uploads, oauth) {
                 (true, true) => {
                     "{ version = \"1\", features = [\"fs\", \"io-util\", \"sync\", \"time\"] }"
                 }
@@ -356,9 +357,10 @@ pub struct File {
 
 /// The files of a standalone SDK crate.
 pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) -> Vec<File> {
+    let uploads = uploads(api);
     let deps: Vec<String> = dependencies(api)
         .iter()
-        .map(|d| crate_reqwest(&d.to_string(), uploads(api)))
+        .map(|d| crate_reqwest(d, uploads))
         .collect();
     let version = crate_version(&api.version);
     let constructor = if api
