@@ -582,13 +582,26 @@ impl<'a> Schemas<'a> {
         hint: &str,
         pointer: &str,
     ) -> TypeKind {
-        let mapped = match branches {
-            [] => owner
-                .schema_data
-                .discriminator
-                .as_ref()
-                .map(mapped_branches)
-                .unwrap_or_default(),
+        let mapped = match (branches, &owner.schema_data.discriminator) {
+            ([], Some(discriminator)) => {
+                // A target this document cannot resolve (another file's schema) is no branch:
+                // said, not guessed.
+                for target in discriminator.mapping.values().filter(|t| !maps_here(t)) {
+                    self.sink.push(Diagnostic::note(
+                        // `pointer` is the union's `oneOf`/`anyOf`; the mapping is beside it.
+                        pointer
+                            .rsplit_once('/')
+                            .map_or(pointer, |(owner, _)| owner)
+                            .to_string()
+                            + "/discriminator/mapping",
+                        format!(
+                            "the mapping's target `{target}` is not a schema of this document, \
+                             so it is not a branch of the union"
+                        ),
+                    ));
+                }
+                mapped_branches(discriminator)
+            }
             _ => Vec::new(),
         };
         let branches = match (branches, mapped.as_slice()) {
@@ -767,13 +780,11 @@ impl<'a> Schemas<'a> {
 /// name is a component's); references to other files are left out.
 fn mapped_branches(discriminator: &openapiv3::Discriminator) -> Vec<ReferenceOr<Schema>> {
     let mut references: Vec<String> = Vec::new();
-    for target in discriminator.mapping.values() {
+    for target in discriminator.mapping.values().filter(|t| maps_here(t)) {
         let reference = if target.starts_with(COMPONENT_PREFIX) {
             target.clone()
-        } else if !target.contains(['#', '/', '.']) {
-            format!("{COMPONENT_PREFIX}{target}")
         } else {
-            continue;
+            format!("{COMPONENT_PREFIX}{target}")
         };
         if !references.contains(&reference) {
             references.push(reference);
@@ -783,6 +794,12 @@ fn mapped_branches(discriminator: &openapiv3::Discriminator) -> Vec<ReferenceOr<
         .into_iter()
         .map(|reference| ReferenceOr::Reference { reference })
         .collect()
+}
+
+/// Whether a mapping's target names a schema of this document: `#/components/schemas/X`, or a
+/// bare component name.
+fn maps_here(target: &str) -> bool {
+    target.starts_with(COMPONENT_PREFIX) || !target.contains(['#', '/', '.'])
 }
 
 /// A schema kind that says nothing about a value besides, perhaps, that it is an object (or

@@ -353,3 +353,38 @@ fn event_streams_and_sender_names() {
     let names: Vec<&str> = plain.params.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["stream", "items"]);
 }
+
+/// A discriminator with no `oneOf` takes its branches from `mapping`; a target in another file
+/// is no branch, and a note says so at the mapping.
+#[test]
+fn a_mapping_only_union_takes_local_targets_and_notes_the_others() {
+    let yaml = r##"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Cat: {type: object, properties: {kind: {type: string}}}
+    Dog: {type: object, properties: {kind: {type: string}, barks: {type: boolean}}}
+    Pet:
+      oneOf: []
+      discriminator:
+        propertyName: kind
+        mapping: {cat: Cat, dog: "#/components/schemas/Dog", fish: "fish.yaml#/Fish"}
+"##;
+    let source = crate::Source::named("test.yaml", yaml);
+    let generated = crate::generate(&source, &crate::Options::default()).unwrap();
+    let TypeKind::Tagged(tagged) = &ty(&generated.api, "Pet").kind else {
+        panic!("`Pet` is not a tagged union");
+    };
+    let tags: Vec<&[String]> = tagged.variants.iter().map(|v| v.tags.as_slice()).collect();
+    assert_eq!(tags, [["cat".to_string()], ["dog".to_string()]]);
+    assert!(
+        generated.notes.iter().any(|n| n.pointer
+            == "/components/schemas/Pet/discriminator/mapping"
+            && n.message
+                .contains("`fish.yaml#/Fish` is not a schema of this document")),
+        "{:?}",
+        generated.notes
+    );
+}
