@@ -82,7 +82,7 @@ impl ClientCredentials {
         if let Some(token) = cached.as_ref().filter(|t| usable(t, t.refresh_at)) {
             return Ok(token.value.clone());
         }
-        match self.fetch(request.base_url).await {
+        match self.fetch(request).await {
             Ok(token) => {
                 let value = token.value.clone();
                 *cached = Some(token);
@@ -96,17 +96,22 @@ impl ClientCredentials {
         }
     }
 
-    async fn fetch(&self, base_url: &str) -> Result<Token, String> {
+    async fn fetch(&self, request: TokenRequest<'_>) -> Result<Token, String> {
         let url = if self.token_url.starts_with('/') {
-            format!("{}{}", base_url.trim_end_matches('/'), self.token_url)
+            format!(
+                "{}{}",
+                request.base_url.trim_end_matches('/'),
+                self.token_url
+            )
         } else {
             self.token_url.clone()
         };
         let in_form = self.in_form.load(std::sync::atomic::Ordering::Relaxed);
-        let mut answer = self.post(&url, in_form).await?;
+        let transport = request.transport;
+        let mut answer = self.post(&url, in_form, transport).await?;
         // RFC 6749 servers must take HTTP basic; some take only the form. Told so, ask again.
         if !in_form && matches!(answer.0, 400 | 401) {
-            let retried = self.post(&url, true).await?;
+            let retried = self.post(&url, true, transport).await?;
             if retried.0 < 300 {
                 self.in_form
                     .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -144,8 +149,14 @@ impl ClientCredentials {
         })
     }
 
-    /// One token request: its status and body.
-    async fn post(&self, url: &str, in_form: bool) -> Result<(u16, Vec<u8>), String> {
+    /// One token request: its status and body. Through the client's transport when it has
+    /// one of its own (a test transport answers it, and no socket opens).
+    async fn post(
+        &self,
+        url: &str,
+        in_form: bool,
+        transport: Option<&dyn Transport>,
+    ) -> Result<(u16, Vec<u8>), String> {
         let mut form = vec![("grant_type", "client_credentials".to_string())];
         let scope = self.scopes.join(" ");
         if !scope.is_empty() {
@@ -169,12 +180,20 @@ impl ClientCredentials {
             builder =
                 builder.basic_auth(encode(&self.client_id), Some(encode(&self.client_secret.0)));
         }
-        let response = builder.send().await.map_err(|e| {
+        let request = builder
+            .build()
+            .map_err(|e| format!("the token request: {}", e.without_url()))?;
+        let sent = match transport {
+            Some(transport) => transport.send(request),
+            None => Transport::send(&self.http, request),
+        };
+        let unreachable = |e: TransportError| {
             format!(
                 "the token endpoint could not be reached: {}",
                 e.without_url()
             )
-        })?;
+        };
+        let response = sent.await.map_err(unreachable)?;
         let status = response.status().as_u16();
         let body = response
             .bytes()

@@ -28,11 +28,26 @@ type Pull = std::pin::Pin<
 fn pull(mut response: reqwest::Response, idle: Duration) -> Pull {
     Box::pin(async move {
         let chunk = match tokio::time::timeout(idle, response.chunk()).await {
-            Ok(chunk) => chunk.map_err(SendError::Http),
+            Ok(chunk) => chunk.map_err(|e| SendError::Http(e.into())),
             Err(_) => Err(SendError::Timeout(idle)),
         };
         (chunk, response)
     })
+}
+
+/// Why waiting for the next bytes of an answer failed.
+enum SendError {
+    Http(TransportError),
+    Timeout(Duration),
+}
+
+impl<E> From<SendError> for Error<E> {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Http(e) => Error::Transport(e),
+            SendError::Timeout(after) => Error::Timeout(after),
+        }
+    }
 }
 
 impl<E> ByteStream<E> {

@@ -241,8 +241,9 @@ fn request_fn(api: &Api, op: &Operation) -> TokenStream {
             .map(|&i| auth_tokens(&api.auth[i].kind, &api.auth[i].key));
         quote!(&[#(#schemes),*])
     });
-    let new =
-        quote!(super::runtime::Request::new(::reqwest::Method::#method, #path, &[#(#auth),*]));
+    // The operation's name and path template are what hooks and traces report.
+    let (name, template) = (&op.name, &op.path);
+    let new = quote!(super::runtime::Request::new(#name, ::reqwest::Method::#method, #template, #path, &[#(#auth),*]));
     // Without statements, no `mut` binding (clippy would flag it).
     let build = if statements.is_empty() {
         quote!(Ok(#new))

@@ -70,6 +70,21 @@ pub fn emit_client<'a>(api: &'a Api, options: &'a EmitOptions) -> Vec<Section<'a
             self
         }
 
+        /// Sends every request through `transport` instead of HTTP: your own stack (a
+        /// `reqwest-middleware` client, say), or the `testing` feature's `MockTransport`.
+        /// Retries, timeouts and decoding stay the client's.
+        pub fn with_transport(mut self, transport: impl runtime::Transport) -> Self {
+            self.core.set_transport(transport);
+            self
+        }
+
+        /// Calls `hook` before each attempt of every call (it may change the request, which
+        /// it sees without credentials) and after it: for logs, metrics or signing.
+        pub fn with_hook(mut self, hook: impl runtime::Hook) -> Self {
+            self.core.add_hook(hook);
+            self
+        }
+
         /// How long one attempt may take, from connecting to the end of the response body
         /// (default: 60 seconds).
         pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {

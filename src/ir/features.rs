@@ -206,8 +206,10 @@ fn feature_names<'t>(tags: impl IntoIterator<Item = &'t String>) -> Vec<TagFeatu
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
         let mut base = kebab.trim_matches('-').to_string();
-        // The crate's own features (TLS, and `default`) keep their names.
-        if base.is_empty() || ["default", "rustls", "native-tls"].contains(&base.as_str()) {
+        // The crate's own features (`default`, TLS, traces, the test transport) keep their
+        // names.
+        let own = ["default", "rustls", "native-tls", "tracing", "testing"];
+        if base.is_empty() || own.contains(&base.as_str()) {
             base = format!("tag-{base}").trim_end_matches('-').to_string();
         }
         let mut name = base.clone();

@@ -22,6 +22,8 @@ pub const CLIENT_RESERVED: &[&str] = &[
     "with_token_provider",
     "with_base_url",
     "with_http_client",
+    "with_transport",
+    "with_hook",
     "with_timeout",
     "with_max_retries",
     "with_options",

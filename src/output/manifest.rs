@@ -31,7 +31,11 @@ pub(super) fn cargo_features(api: &Api) -> String {
     out.push_str(
         "# HTTPS through rustls, or the platform's TLS (OpenSSL on Linux, for a corporate CA\n\
          # store); with `default-features = false`, name one of them.\n\
-         rustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n",
+         rustls = [\"reqwest/rustls\"]\nnative-tls = [\"reqwest/native-tls\"]\n\
+         # A span for every call, with OpenTelemetry's HTTP attributes.\n\
+         tracing = [\"dep:tracing\"]\n\
+         # `testing::MockTransport`: answers calls in tests, with no socket.\n\
+         testing = [\"dep:http\", \"dep:http-body\"]\n",
     );
     if !api.features.is_empty() {
         out.push_str("# One feature per OpenAPI tag: its operations and the models they use.\n");

@@ -22,6 +22,10 @@ const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 const STREAMS: &str = include_str!("../../templates/streams.rs");
 const UPLOADS: &str = include_str!("../../templates/uploads.rs");
 const OAUTH: &str = include_str!("../../templates/oauth.rs");
+const HOOKS: &str = include_str!("../../templates/hooks.rs");
+const TRACE: &str = include_str!("../../templates/trace.rs");
+const TRACE_OFF: &str = include_str!("../../templates/trace_off.rs");
+const TESTING: &str = include_str!("../../templates/testing.rs");
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.tmpl");
 const README: &str = include_str!("../../templates/README.md.tmpl");
 
@@ -32,8 +36,9 @@ pub struct Code {
     pub types: String,
 }
 
-/// The items the root re-exports from the runtime: everything a user names from it.
-const RUNTIME_EXPORTS: &str = "File, Nullable, RequestOptions, Response";
+/// The items the root re-exports from the runtime: everything a user names from it (the
+/// runtime module itself is hidden from the docs).
+const RUNTIME_EXPORTS: &str = "Attempt, File, Hook, Nullable, RequestOptions, Response, TokenFuture, TokenProvider, TokenRequest, Transport, TransportError, TransportFuture";
 
 /// Formats both parts of the emitted code.
 pub fn format_code(emitted: crate::emit::Emitted) -> Result<Code, String> {
@@ -151,7 +156,7 @@ pub fn include_file(api: &Api, code: &Code, spec_name: &str) -> String {
     out.push_str("\npub mod types {\n");
     indent_into(&mut out, &code.types);
     out.push_str("}\n\n#[doc(hidden)]\npub mod runtime {\n");
-    indent_into(&mut out, &runtime(api));
+    indent_into(&mut out, &runtime(api, Kind::Include));
     out.push_str("}\n");
     out
 }
@@ -238,22 +243,38 @@ impl std::fmt::Display for Dependency {
 }
 
 /// The runtime an SDK carries: its streams part only where an operation streams (events,
-/// pages, downloads), so that an SDK without pulls in none of their crates.
-fn runtime(api: &Api) -> String {
+/// pages, downloads), so that an SDK without pulls in none of their crates. A crate's runtime
+/// traces calls with its `tracing` feature on; one for `include!` never does (the including
+/// crate's features are its own).
+fn runtime(api: &Api, kind: Kind) -> String {
     let mut runtime = RUNTIME.to_string();
-    if streams(api) {
+    let mut part = |text: &str| {
         runtime.push('\n');
-        runtime.push_str(STREAMS);
+        runtime.push_str(text);
+    };
+    part(HOOKS);
+    if kind == Kind::Crate {
+        part(TRACE);
+        part("#[cfg(not(feature = \"tracing\"))]");
+    }
+    part(TRACE_OFF);
+    if streams(api) {
+        part(STREAMS);
     }
     if uploads(api) {
-        runtime.push('\n');
-        runtime.push_str(UPLOADS);
+        part(UPLOADS);
     }
     if api.client_credentials().is_some() {
-        runtime.push('\n');
-        runtime.push_str(OAUTH);
+        part(OAUTH);
     }
     runtime
+}
+
+/// What the generated code becomes: a crate of its own, or one file for `include!`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Crate,
+    Include,
 }
 
 fn streams(api: &Api) -> bool {
@@ -263,6 +284,15 @@ fn streams(api: &Api) -> bool {
 fn uploads(api: &Api) -> bool {
     api.operations.iter().any(crate::ir::Operation::uploads)
 }
+
+/// The crates of a crate's own features: `testing` builds its answers as `http` responses
+/// (and reads streamed bodies with `http-body`),
+/// `tracing` makes spans (without its `attributes`, a proc-macro crate to compile).
+const OPTIONAL_DEPENDENCIES: [&str; 3] = [
+    "http = { version = \"1\", optional = true }",
+    "http-body = { version = \"1\", optional = true }",
+    "tracing = { version = \"0.1\", optional = true, default-features = false, features = [\"std\"] }",
+];
 
 /// Exactly the crates the generated code names.
 pub fn dependencies(api: &Api) -> Vec<Dependency> {
@@ -358,10 +388,12 @@ pub struct File {
 /// The files of a standalone SDK crate.
 pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) -> Vec<File> {
     let uploads = uploads(api);
-    let deps: Vec<String> = dependencies(api)
+    let mut deps: Vec<String> = dependencies(api)
         .iter()
         .map(|d| crate_reqwest(d, uploads))
+        .chain(OPTIONAL_DEPENDENCIES.iter().map(|d| d.to_string()))
         .collect();
+    deps.sort();
     let version = crate_version(&api.version);
     let constructor = if api
         .auth
@@ -429,7 +461,11 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
         },
         File {
             path: PathBuf::from("src").join("runtime.rs"),
-            contents: format!("{}\n{}", header(spec_name), runtime(api)),
+            contents: format!("{}\n{}", header(spec_name), runtime(api, Kind::Crate)),
+        },
+        File {
+            path: PathBuf::from("src").join("testing.rs"),
+            contents: format!("{}\n{}", header(spec_name), TESTING),
         },
     ]
 }
@@ -454,10 +490,35 @@ fn crate_root(api: &Api, spec_name: &str) -> String {
     }
     out.push_str(&format!(
         "\n// prettyplease's layout, not rustfmt's: `cargo fmt` leaves these as sdkgen wrote them.\n\
-         #[rustfmt::skip]\nmod client;\n#[doc(hidden)]\npub mod runtime;\n#[rustfmt::skip]\npub mod types;\n\n\
-         pub use client::*;\npub use runtime::{{{RUNTIME_EXPORTS}}};\n"
+         #[rustfmt::skip]\nmod client;\n#[doc(hidden)]\npub mod runtime;\n#[cfg(feature = \"testing\")]\npub mod testing;\n#[rustfmt::skip]\npub mod types;\n\n\
+         pub use client::*;\n{}",
+        use_list("pub use runtime", RUNTIME_EXPORTS)
     ));
     escape_bidi_controls(out)
+}
+
+/// `head::{names};` as rustfmt lays it out: on one line when it fits in 100 columns, else the
+/// names filled into indented lines of at most 100.
+fn use_list(head: &str, names: &str) -> String {
+    let line = format!("{head}::{{{names}}};\n");
+    if line.len() <= 101 {
+        return line;
+    }
+    let mut out = format!("{head}::{{\n");
+    let mut current = String::from("   ");
+    for name in names.split(", ") {
+        if current.len() + 1 + name.len() + 1 > 100 {
+            out.push_str(&current);
+            out.push('\n');
+            current = String::from("   ");
+        }
+        current.push(' ');
+        current.push_str(name);
+        current.push(',');
+    }
+    out.push_str(&current);
+    out.push_str("\n};\n");
+    out
 }
 
 /// Spec text on one line, control characters (newlines, bidi overrides) as spaces: for a

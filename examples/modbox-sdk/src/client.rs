@@ -62,6 +62,21 @@ impl Client {
         self
     }
 
+    /// Sends every request through `transport` instead of HTTP: your own stack (a
+    /// `reqwest-middleware` client, say), or the `testing` feature's `MockTransport`.
+    /// Retries, timeouts and decoding stay the client's.
+    pub fn with_transport(mut self, transport: impl runtime::Transport) -> Self {
+        self.core.set_transport(transport);
+        self
+    }
+
+    /// Calls `hook` before each attempt of every call (it may change the request, which
+    /// it sees without credentials) and after it: for logs, metrics or signing.
+    pub fn with_hook(mut self, hook: impl runtime::Hook) -> Self {
+        self.core.add_hook(hook);
+        self
+    }
+
     /// How long one attempt may take, from connecting to the end of the response body
     /// (default: 60 seconds).
     pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -201,7 +216,9 @@ pub mod builder {
         #[inline]
         fn request(&self) -> Result<super::runtime::Request, super::Error> {
             let mut request = super::runtime::Request::new(
+                "update_sandbox_image",
                 ::reqwest::Method::PUT,
+                "/sandbox-images/{image_id}",
                 [
                     "/sandbox-images/",
                     &super::runtime::path_segment("image_id", &self.image_id)?,

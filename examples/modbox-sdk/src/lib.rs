@@ -9,8 +9,13 @@
 mod client;
 #[doc(hidden)]
 pub mod runtime;
+#[cfg(feature = "testing")]
+pub mod testing;
 #[rustfmt::skip]
 pub mod types;
 
 pub use client::*;
-pub use runtime::{File, Nullable, RequestOptions, Response};
+pub use runtime::{
+    Attempt, File, Hook, Nullable, RequestOptions, Response, TokenFuture, TokenProvider,
+    TokenRequest, Transport, TransportError, TransportFuture,
+};

@@ -156,7 +156,7 @@ pub enum Error<E> {
         body: String,
     },
     /// Connecting, sending or receiving failed, or the timeout ran out.
-    Transport(reqwest::Error),
+    Transport(TransportError),
     /// The request could not be built from the arguments given (a header value holding a
     /// newline, a path parameter `..`, no base URL).
     InvalidRequest(String),
@@ -181,7 +181,7 @@ impl<E> Error<E> {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
             | Error::Decode { status, .. } => Some(*status),
-            Error::Transport(e) => e.status(),
+            Error::Transport(e) => e.reqwest().and_then(reqwest::Error::status),
             _ => None,
         }
     }
@@ -277,12 +277,25 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 }
 
 /// What a [`TokenProvider`] is asked for.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct TokenRequest<'a> {
     /// The client's base URL (an OAuth2 `tokenUrl` may be relative to it).
     pub base_url: &'a str,
     /// A token the server just refused (`401`): give another, not this one.
     pub stale: Option<&'a str>,
+    /// The client's own [`Transport`], when it was given one (`with_transport`): a token
+    /// request goes through it too, so a test transport answers it and no socket opens.
+    pub transport: Option<&'a dyn Transport>,
+}
+
+impl fmt::Debug for TokenRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("base_url", &self.base_url)
+            .field("stale", &self.stale.map(|_| "<redacted>"))
+            .field("transport", &self.transport.map(|_| "<transport>"))
+            .finish()
+    }
 }
 
 /// The future of [`TokenProvider::token`]: the token, or why there is none.
@@ -395,6 +408,9 @@ pub struct Core {
     basic: Option<(String, Secret)>,
     api_keys: Vec<(&'static str, Secret)>,
     tokens: Option<std::sync::Arc<dyn TokenProvider>>,
+    /// Sends instead of `http`, when set.
+    transport: Option<std::sync::Arc<dyn Transport>>,
+    hooks: Vec<std::sync::Arc<dyn Hook>>,
     options: RequestOptions,
 }
 
@@ -410,6 +426,8 @@ impl fmt::Debug for Core {
             )
             .field("api_keys", &self.api_keys)
             .field("tokens", &self.tokens.as_ref().map(|_| "<token provider>"))
+            .field("transport", &self.transport.as_ref().map(|_| "<transport>"))
+            .field("hooks", &self.hooks.len())
             .field("options", &self.options)
             .finish()
     }
@@ -425,8 +443,20 @@ impl Core {
             basic: None,
             api_keys: Vec::new(),
             tokens: None,
+            transport: None,
+            hooks: Vec::new(),
             options: RequestOptions::default(),
         }
+    }
+
+    /// Requests go through `transport` from now on, not through the HTTP client.
+    pub fn set_transport(&mut self, transport: impl Transport) {
+        self.transport = Some(std::sync::Arc::new(transport));
+    }
+
+    /// `hook` sees every attempt from now on, after the hooks added before it.
+    pub fn add_hook(&mut self, hook: impl Hook) {
+        self.hooks.push(std::sync::Arc::new(hook));
     }
 
     /// Bearer tokens from `provider` from now on, instead of a fixed token.
@@ -444,6 +474,7 @@ impl Core {
 
     pub fn set_http_client(&mut self, http: reqwest::Client) {
         self.http = http;
+        self.transport = None;
     }
 
     pub fn set_bearer(&mut self, token: String) {
@@ -472,12 +503,17 @@ impl Core {
         request: Request,
         documented: &[(u16, u16)],
     ) -> Result<Answer, Error<E>> {
-        let response = self.send(request, Limit::Whole).await?;
-        Answer::read(response, documented).await
+        let span = trace::span(&request);
+        trace::within(span, async {
+            let response = self.send(request, Limit::Whole).await?;
+            Answer::read(response, documented).await
+        })
+        .await
     }
 
     async fn send<E>(&self, request: Request, limit: Limit) -> Result<reqwest::Response, Error<E>> {
-        let (url, hide_url) = self.url(&request)?;
+        let started = std::time::Instant::now();
+        let url = self.url(&request)?;
         // A token from the provider, when the call sends a bearer token and there is one.
         let provider = self
             .tokens
@@ -487,7 +523,7 @@ impl Core {
             Some(p) => Some(self.token(p, None).await?),
             None => None,
         };
-        let (mut headers, basic) = self.headers(&request, true, token.as_deref())?;
+        let headers = self.headers(&request)?;
         let mut reauthorized = false;
         let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
         // A streamed body that cannot be read twice is sent once.
@@ -502,19 +538,26 @@ impl Core {
                 request.method,
                 reqwest::Method::POST | reqwest::Method::PATCH
             );
-        let mut attempt = 0;
+        let (mut retries, mut number) = (0, 0);
         loop {
-            let mut builder = self
-                .http
-                .request(request.method.clone(), url.clone())
-                .headers(headers.clone());
-            if let Some((user, password)) = basic {
-                builder = builder.basic_auth(user, Some(&password.0));
-            }
+            number += 1;
+            let attempt = Attempt {
+                operation: request.operation,
+                method: request.method.clone(),
+                path_template: request.template,
+                number,
+                elapsed: started.elapsed(),
+            };
+            let mut wire = reqwest::Request::new(request.method.clone(), url.clone());
+            *wire.headers_mut() = headers.clone();
             if let Some(body) = &request.body {
-                builder = builder.body(body.for_attempt().ok_or_else(sent_once)?);
+                *wire.body_mut() = Some(body.for_attempt().ok_or_else(sent_once)?);
             }
-            match limit.send(builder, timeout).await {
+            let credentials = Some(token.as_deref());
+            match self
+                .attempt(&request, wire, &attempt, credentials, limit, timeout)
+                .await
+            {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     // A refused token is replaced once, and the call sent again with it (when its
@@ -525,32 +568,74 @@ impl Core {
                             drop(response);
                             reauthorized = true;
                             token = Some(self.token(p, token.as_deref()).await?);
-                            headers = self.headers(&request, true, token.as_deref())?.0;
                             continue;
                         }
                     }
-                    if attempt < max_retries && idempotent && RETRY_STATUSES.contains(&status) {
-                        if let Some(wait) = retry_wait(attempt, response.headers()) {
+                    if retries < max_retries && idempotent && RETRY_STATUSES.contains(&status) {
+                        if let Some(wait) = retry_wait(retries, response.headers()) {
                             drop(response);
                             tokio::time::sleep(wait).await;
-                            attempt += 1;
+                            retries += 1;
                             continue;
                         }
                     }
                     return self
-                        .follow_to_another_origin(&request, response, limit)
+                        .follow_to_another_origin(&request, response, &attempt, limit)
                         .await;
                 }
-                Err(SendError::Http(e)) if e.is_connect() && attempt < max_retries => {
-                    tokio::time::sleep(backoff(attempt)).await;
-                    attempt += 1;
+                Err(Error::Transport(e)) if e.is_connect() && retries < max_retries => {
+                    tokio::time::sleep(backoff(retries)).await;
+                    retries += 1;
                 }
-                // A URL holding an API key is not repeated in the error.
-                Err(SendError::Http(e)) if hide_url => {
-                    return Err(Error::Transport(e.without_url()));
-                }
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(e),
             }
+        }
+    }
+
+    /// One request on the wire: the hooks see it, the credentials go on it (`credentials`:
+    /// with this token, if any; `None`: none at all), the transport sends it within the
+    /// timeout, and the hooks see what came of it.
+    async fn attempt<E>(
+        &self,
+        request: &Request,
+        mut wire: reqwest::Request,
+        attempt: &Attempt,
+        credentials: Option<Option<&str>>,
+        limit: Limit,
+        timeout: Duration,
+    ) -> Result<reqwest::Response, Error<E>> {
+        for hook in &self.hooks {
+            hook.before(attempt, &mut wire);
+        }
+        let mut hide_url = false;
+        if let Some(token) = credentials {
+            (wire, hide_url) = self.authenticate(request, wire, token)?;
+        }
+        if limit == Limit::Whole {
+            // reqwest's own timeout covers the body too; the one below, any transport.
+            *wire.timeout_mut() = Some(timeout);
+        }
+        let sent = match &self.transport {
+            Some(transport) => transport.send(wire),
+            None => Transport::send(&self.http, wire),
+        };
+        let outcome = match tokio::time::timeout(timeout, sent).await {
+            Ok(Ok(response)) => Ok(response),
+            // A URL holding an API key is not repeated in the error.
+            Ok(Err(e)) if hide_url => Err(e.without_url()),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(TransportError::timeout(format!(
+                "no response within {timeout:?}"
+            ))),
+        };
+        trace::attempt(attempt, outcome.as_ref());
+        for hook in &self.hooks {
+            hook.after(attempt, outcome.as_ref());
+        }
+        match outcome {
+            Ok(response) => Ok(response),
+            Err(e) if e.is_timeout() && limit == Limit::Headers => Err(Error::Timeout(timeout)),
+            Err(e) => Err(Error::Transport(e)),
         }
     }
 
@@ -562,6 +647,7 @@ impl Core {
         let request = TokenRequest {
             base_url: self.options.base_url.as_deref().unwrap_or(&self.base_url),
             stale,
+            transport: self.transport.as_deref(),
         };
         provider.token(request).await.map_err(Error::Token)
     }
@@ -584,8 +670,12 @@ impl Core {
             .unwrap_or(&[])
     }
 
-    /// The full URL, and whether it holds a credential.
-    fn url<E>(&self, request: &Request) -> Result<(reqwest::Url, bool), Error<E>> {
+    /// The full URL, less any credential (added by [`Core::authenticate`]).
+    fn url<E>(&self, request: &Request) -> Result<reqwest::Url, Error<E>> {
+        // A linked next page is sent as the server wrote it.
+        if let Some(url) = &request.url {
+            return Ok(url.clone());
+        }
         let base_url = match (&self.options.base_url, request.server) {
             (Some(url), _) => url.clone(),
             // A relative server (`/v3`) is on the client's host.
@@ -600,47 +690,88 @@ impl Core {
                 "no base URL: the API names no server, so set one with `with_base_url`".into(),
             ));
         }
-        let mut query = request.query.clone();
-        let mut hide_url = false;
-        for auth in self.credentials_for(request) {
-            if let Auth::ApiKey {
-                scheme,
-                location: KeyIn::Query,
-                name,
-            } = auth
-            {
-                if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| s == scheme) {
-                    query.push((encode(name), encode(&key.0)));
-                    hide_url = true;
-                }
-            }
-        }
-        // A linked next page is sent as the server wrote it; only a credential the client adds
-        // is appended.
-        let (mut text, own_pairs) = match &request.url {
-            Some(url) => (url.to_string(), request.query.len()),
-            None => (format!("{base_url}{}", request.path), 0),
-        };
-        let linked_query = request.url.as_ref().is_some_and(|u| u.query().is_some());
-        for (i, (name, value)) in query.iter().skip(own_pairs).enumerate() {
-            text.push(if i == 0 && !linked_query { '?' } else { '&' });
+        let mut text = format!("{base_url}{}", request.path);
+        for (i, (name, value)) in request.query.iter().enumerate() {
+            text.push(if i == 0 { '?' } else { '&' });
             text.push_str(name);
             text.push('=');
             text.push_str(value);
         }
-        let url = reqwest::Url::parse(&text).map_err(|e| {
+        reqwest::Url::parse(&text).map_err(|e| {
             Error::InvalidRequest(format!("the base URL `{base_url}` is not valid: {e}"))
-        })?;
-        Ok((url, hide_url))
+        })
+    }
+
+    /// Puts the call's credentials on `wire` (with `token`, from a provider, as its bearer
+    /// token), after the hooks have seen it: and whether its URL now holds one.
+    fn authenticate<E>(
+        &self,
+        request: &Request,
+        mut wire: reqwest::Request,
+        token: Option<&str>,
+    ) -> Result<(reqwest::Request, bool), Error<E>> {
+        let mut hide_url = false;
+        let mut basic = None;
+        for auth in self.credentials_for(request) {
+            match auth {
+                Auth::Bearer => {
+                    if let Some(token) = token.or(self.bearer.as_ref().map(|t| t.0.as_str())) {
+                        let value = format!("Bearer {token}");
+                        insert_header(wire.headers_mut(), "authorization", &value, true)?;
+                    }
+                }
+                Auth::Basic => basic = self.basic.as_ref(),
+                Auth::ApiKey {
+                    scheme,
+                    location,
+                    name,
+                } => {
+                    let Some((_, key)) = self.api_keys.iter().find(|(s, _)| s == scheme) else {
+                        continue;
+                    };
+                    match location {
+                        KeyIn::Header => insert_header(wire.headers_mut(), name, &key.0, true)?,
+                        KeyIn::Cookie => {
+                            let pair = format!("{name}={}", encode(&key.0));
+                            let cookies = wire.headers_mut().remove(reqwest::header::COOKIE);
+                            let value = match cookies.as_ref().and_then(|c| c.to_str().ok()) {
+                                Some(cookies) => format!("{cookies}; {pair}"),
+                                None => pair,
+                            };
+                            insert_header(wire.headers_mut(), "cookie", &value, true)?;
+                        }
+                        KeyIn::Query => {
+                            let pair = format!("{}={}", encode(name), encode(&key.0));
+                            let query = match wire.url().query() {
+                                Some(query) if !query.is_empty() => format!("{query}&{pair}"),
+                                _ => pair,
+                            };
+                            wire.url_mut().set_query(Some(&query));
+                            hide_url = true;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((user, password)) = basic {
+            // reqwest encodes basic credentials (and marks them sensitive).
+            wire = reqwest::RequestBuilder::from_parts(self.http.clone(), wire)
+                .basic_auth(user, Some(&password.0))
+                .build()
+                .map_err(|e| Error::InvalidRequest(format!("basic credentials: {e}")))?;
+        }
+        Ok((wire, hide_url))
     }
 
     /// Redirects within the origin were followed by the HTTP client; one to another origin
     /// (host, port or scheme) stops there (see [`default_http_client`]) and is followed here,
-    /// without the credentials: no `Authorization`, no API key in a header or cookie.
+    /// without the credentials: no `Authorization`, no API key in a header or cookie. The
+    /// hooks see each such request as part of `attempt`.
     async fn follow_to_another_origin<E>(
         &self,
         request: &Request,
         mut response: reqwest::Response,
+        attempt: &Attempt,
         limit: Limit,
     ) -> Result<reqwest::Response, Error<E>> {
         let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -664,81 +795,47 @@ impl Core {
             } else {
                 reqwest::Method::GET
             };
-            let (mut headers, _) = self.headers(request, false, None)?;
+            let mut wire = reqwest::Request::new(method, next);
+            *wire.headers_mut() = self.headers(request)?;
             if !keeps_method {
-                headers.remove(reqwest::header::CONTENT_TYPE);
+                wire.headers_mut().remove(reqwest::header::CONTENT_TYPE);
             }
-            let mut builder = self.http.request(method, next).headers(headers);
             if let (true, Some(body)) = (keeps_method, &request.body) {
-                builder = builder.body(body.for_attempt().ok_or_else(sent_once)?);
+                *wire.body_mut() = Some(body.for_attempt().ok_or_else(sent_once)?);
             }
-            response = limit.send(builder, timeout).await?;
+            response = self
+                .attempt(request, wire, attempt, None, limit, timeout)
+                .await?;
         }
         Ok(response)
     }
 
-    /// The request's headers, and the basic credentials to send (reqwest encodes those).
-    #[allow(clippy::type_complexity)]
-    fn headers<E>(
-        &self,
-        request: &Request,
-        credentials: bool,
-        token: Option<&str>,
-    ) -> Result<(reqwest::header::HeaderMap, Option<&(String, Secret)>), Error<E>> {
+    /// The request's headers, less its credentials.
+    fn headers<E>(&self, request: &Request) -> Result<reqwest::header::HeaderMap, Error<E>> {
         let mut map = reqwest::header::HeaderMap::new();
-        let mut insert =
-            |name: &str, value: &str, secret: bool| insert_header(&mut map, name, value, secret);
-        insert("user-agent", self.user_agent, false)?;
+        let mut insert = |name: &str, value: &str| insert_header(&mut map, name, value, false);
+        insert("user-agent", self.user_agent)?;
         if let Some(body) = &request.body {
-            insert("content-type", &body.content_type, false)?;
+            insert("content-type", &body.content_type)?;
             if let (Some(_), Some(length)) = (&body.stream, body.length) {
-                insert("content-length", &length.to_string(), false)?;
+                insert("content-length", &length.to_string())?;
             }
         }
         for (name, value) in &request.headers {
-            insert(name, value, false)?;
+            insert(name, value)?;
         }
-        let mut basic = None;
-        let mut cookies: Vec<String> = request
+        let cookies: Vec<String> = request
             .cookies
             .iter()
             .map(|(name, value)| format!("{name}={}", encode(value)))
             .collect();
-        let credentials = if credentials {
-            self.credentials_for(request)
-        } else {
-            &[]
-        };
-        for auth in credentials {
-            match auth {
-                Auth::Bearer => {
-                    if let Some(token) = token.or(self.bearer.as_ref().map(|t| t.0.as_str())) {
-                        insert("authorization", &format!("Bearer {token}"), true)?;
-                    }
-                }
-                Auth::Basic => basic = self.basic.as_ref(),
-                Auth::ApiKey {
-                    scheme,
-                    location,
-                    name,
-                } => {
-                    if let Some((_, key)) = self.api_keys.iter().find(|(s, _)| s == scheme) {
-                        match location {
-                            KeyIn::Header => insert(name, &key.0, true)?,
-                            KeyIn::Cookie => cookies.push(format!("{name}={}", encode(&key.0))),
-                            KeyIn::Query => {}
-                        }
-                    }
-                }
-            }
-        }
         if !cookies.is_empty() {
-            insert("cookie", &cookies.join("; "), true)?;
+            insert("cookie", &cookies.join("; "))?;
         }
         for (name, value) in &self.options.headers {
-            insert(name, value, false)?;
+            insert(name, value)?;
         }
-        Ok((map, basic))
+        Ok(map)
     }
 }
 
@@ -795,45 +892,14 @@ enum Limit {
     Headers,
 }
 
-impl Limit {
-    async fn send(
-        self,
-        builder: reqwest::RequestBuilder,
-        timeout: Duration,
-    ) -> Result<reqwest::Response, SendError> {
-        match self {
-            Limit::Whole => builder
-                .timeout(timeout)
-                .send()
-                .await
-                .map_err(SendError::Http),
-            Limit::Headers => match tokio::time::timeout(timeout, builder.send()).await {
-                Ok(sent) => sent.map_err(SendError::Http),
-                Err(_) => Err(SendError::Timeout(timeout)),
-            },
-        }
-    }
-}
-
-/// Why an attempt failed before an answer.
-enum SendError {
-    Http(reqwest::Error),
-    Timeout(Duration),
-}
-
-impl<E> From<SendError> for Error<E> {
-    fn from(e: SendError) -> Self {
-        match e {
-            SendError::Http(e) => Error::Transport(e),
-            SendError::Timeout(after) => Error::Timeout(after),
-        }
-    }
-}
-
 /// Everything an operation sends, with its values already turned into text.
 #[derive(Clone)]
 pub struct Request {
+    /// The operation's id, for hooks and traces.
+    pub operation: &'static str,
     pub method: reqwest::Method,
+    /// The path as the spec writes it, parameters unfilled, for hooks and traces.
+    pub template: &'static str,
     /// The path, its parameters already encoded with [`path_segment`].
     pub path: String,
     /// Query pairs, each already percent-encoded (styles keep their delimiters literal).
@@ -853,9 +919,17 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn new(method: reqwest::Method, path: String, auth: &'static [&'static [Auth]]) -> Self {
+    pub fn new(
+        operation: &'static str,
+        method: reqwest::Method,
+        template: &'static str,
+        path: String,
+        auth: &'static [&'static [Auth]],
+    ) -> Self {
         Request {
+            operation,
             method,
+            template,
             path,
             query: Vec::new(),
             headers: Vec::new(),
@@ -1333,14 +1407,19 @@ impl Answer {
         let headers = response.headers().clone();
         let code = status.as_u16();
         let bytes = if documented.iter().any(|&(lo, hi)| (lo..=hi).contains(&code)) {
-            Vec::from(response.bytes().await.map_err(Error::Transport)?)
+            Vec::from(
+                response
+                    .bytes()
+                    .await
+                    .map_err(|e| Error::Transport(e.into()))?,
+            )
         } else {
             let mut body = Vec::new();
             while body.len() < MAX_ERROR_BODY {
                 match response.chunk().await {
                     Ok(Some(chunk)) => body.extend_from_slice(&chunk),
                     Ok(None) => break,
-                    Err(e) => return Err(Error::Transport(e)),
+                    Err(e) => return Err(Error::Transport(e.into())),
                 }
             }
             body
@@ -1798,4 +1877,251 @@ pub fn untagged_order(value: &serde_json::Value, known: &[&[&str]]) -> Vec<usize
         });
     }
     order
+}
+
+// ---- Hooks, transports and traces: what a user plugs into every call ----
+
+/// One attempt of a call, as a [`Hook`] and a trace see it: what the call is and how far it
+/// got, never its credentials.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Attempt {
+    /// The operation's id (`update_sandbox_image`), as the client's method is named.
+    pub operation: &'static str,
+    pub method: reqwest::Method,
+    /// The path as the spec writes it (`/sandbox-images/{image_id}`), parameters unfilled.
+    pub path_template: &'static str,
+    /// 1 for the first attempt, 2 for the first retry (or the resend after a refused token).
+    pub number: u32,
+    /// Since the call began, before its first attempt.
+    pub elapsed: Duration,
+}
+
+/// Called around every attempt of every call: for logs, metrics, a header from the
+/// environment, request signing. Both methods do nothing unless implemented.
+///
+/// `before` sees the request as it will be sent, less its credentials (`Authorization`, an
+/// API key), which are added after it: it may change the URL, headers or body. `after` sees
+/// the response's status and headers (its body is still unread), or why there is none.
+/// A hook is synchronous; work that must wait belongs in a [`Transport`].
+pub trait Hook: Send + Sync + 'static {
+    fn before(&self, attempt: &Attempt, request: &mut reqwest::Request) {
+        let _ = (attempt, request);
+    }
+
+    fn after(&self, attempt: &Attempt, outcome: Result<&reqwest::Response, &TransportError>) {
+        let _ = (attempt, outcome);
+    }
+}
+
+/// The future of [`Transport::send`].
+pub type TransportFuture<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<reqwest::Response, TransportError>> + Send + 'a>,
+>;
+
+/// What sends a request and gives its response: reqwest's client unless the client was given
+/// another (`with_transport`): your own stack, such as a `reqwest-middleware` client, or
+/// the `testing` feature's transport, which never opens a socket.
+///
+/// It gets each attempt once, credentials included, with the attempt's timeout set
+/// ([`reqwest::Request::timeout`]); the client around it retries, times out and decodes.
+pub trait Transport: Send + Sync + 'static {
+    fn send(&self, request: reqwest::Request) -> TransportFuture<'_>;
+}
+
+impl Transport for reqwest::Client {
+    fn send(&self, request: reqwest::Request) -> TransportFuture<'_> {
+        Box::pin(async move { self.execute(request).await.map_err(TransportError::from) })
+    }
+}
+
+/// Why a request got no response: it could not connect, it ran out of time, or it failed
+/// otherwise. A transport of your own makes one with [`TransportError::connect`] (retried,
+/// as nothing was sent), [`TransportError::timeout`] or [`TransportError::other`].
+pub struct TransportError {
+    kind: TransportKind,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TransportKind {
+    Connect,
+    Timeout,
+    Other,
+}
+
+impl TransportError {
+    /// The connection was never made, so nothing was sent: retried for every method.
+    pub fn connect(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        TransportError {
+            kind: TransportKind::Connect,
+            source: source.into(),
+        }
+    }
+
+    /// The attempt's timeout ran out.
+    pub fn timeout(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        TransportError {
+            kind: TransportKind::Timeout,
+            source: source.into(),
+        }
+    }
+
+    /// Anything else: the request may have reached the server.
+    pub fn other(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        TransportError {
+            kind: TransportKind::Other,
+            source: source.into(),
+        }
+    }
+
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportKind::Connect
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportKind::Timeout
+    }
+
+    /// reqwest's own error, when reqwest's client sent the request.
+    pub fn reqwest(&self) -> Option<&reqwest::Error> {
+        self.source.downcast_ref()
+    }
+
+    /// The same error, without the URL (which held a credential).
+    fn without_url(self) -> Self {
+        match self.source.downcast::<reqwest::Error>() {
+            Ok(e) => TransportError::from(e.without_url()),
+            Err(source) => TransportError {
+                kind: self.kind,
+                source,
+            },
+        }
+    }
+}
+
+impl From<reqwest::Error> for TransportError {
+    fn from(e: reqwest::Error) -> Self {
+        let kind = if e.is_connect() {
+            TransportKind::Connect
+        } else if e.is_timeout() {
+            TransportKind::Timeout
+        } else {
+            TransportKind::Other
+        };
+        TransportError {
+            kind,
+            source: Box::new(e),
+        }
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.source, f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+// ---- Traces, in a crate with the `tracing` feature on ----
+
+/// The span of each call: named `call`, with OpenTelemetry's HTTP client attributes
+/// (`otel.name` is the operation, which OpenTelemetry exporters take as the span's name).
+/// Without the feature, a module of the same functions that do nothing stands in its place,
+/// and the crate has no `tracing`.
+#[cfg(feature = "tracing")]
+mod trace {
+    pub(super) type Span = tracing::Span;
+
+    /// A span for the call `request` begins.
+    pub(super) fn span(request: &super::Request) -> Span {
+        tracing::info_span!(
+            "call",
+            otel.name = request.operation,
+            otel.kind = "client",
+            http.request.method = %request.method,
+            url.template = request.template,
+            http.response.status_code = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+        )
+    }
+
+    /// Runs `call` inside `span`, to its end (the body read too).
+    pub(super) async fn within<T>(span: Span, call: impl std::future::Future<Output = T>) -> T {
+        tracing::Instrument::instrument(call, span).await
+    }
+
+    /// Records an attempt's outcome on the current span, and as an event of its own.
+    pub(super) fn attempt(
+        attempt: &super::Attempt,
+        outcome: Result<&reqwest::Response, &super::TransportError>,
+    ) {
+        let span = tracing::Span::current();
+        if attempt.number > 1 {
+            span.record("http.request.resend_count", attempt.number - 1);
+        }
+        match outcome {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                span.record("http.response.status_code", status);
+                if status >= 400 {
+                    span.record("error.type", status);
+                }
+                tracing::debug!(
+                    attempt = attempt.number,
+                    http.response.status_code = status,
+                    elapsed_ms = attempt.elapsed.as_millis() as u64,
+                    "response"
+                );
+            }
+            Err(e) => {
+                let kind = if e.is_timeout() {
+                    "timeout"
+                } else if e.is_connect() {
+                    "connect"
+                } else {
+                    "transport"
+                };
+                span.record("error.type", kind);
+                tracing::debug!(attempt = attempt.number, error = %e, "no response");
+            }
+        }
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+/// Traces off: the `trace` module's functions, doing nothing (sdkgen puts this module in
+/// the runtime of every SDK, under `cfg(not(feature = "tracing"))` in a crate's).
+mod trace {
+    /// No span.
+    pub(super) struct Span;
+
+    pub(super) fn span(_: &super::Request) -> Span {
+        Span
+    }
+
+    pub(super) async fn within<T>(_: Span, call: impl std::future::Future<Output = T>) -> T {
+        call.await
+    }
+
+    pub(super) fn attempt(
+        _: &super::Attempt,
+        _: Result<&reqwest::Response, &super::TransportError>,
+    ) {
+    }
 }

@@ -1,0 +1,20 @@
+/// Traces off: the `trace` module's functions, doing nothing (sdkgen puts this module in
+/// the runtime of every SDK, under `cfg(not(feature = "tracing"))` in a crate's).
+mod trace {
+    /// No span.
+    pub(super) struct Span;
+
+    pub(super) fn span(_: &super::Request) -> Span {
+        Span
+    }
+
+    pub(super) async fn within<T>(_: Span, call: impl std::future::Future<Output = T>) -> T {
+        call.await
+    }
+
+    pub(super) fn attempt(
+        _: &super::Attempt,
+        _: Result<&reqwest::Response, &super::TransportError>,
+    ) {
+    }
+}
