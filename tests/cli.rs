@@ -40,7 +40,7 @@ fn generate_without_arguments_writes_the_modbox_crate() {
     // Running again changes nothing, and says so.
     let again = sdkgen(dir.path(), &["generate"]);
     assert!(
-        text(&again.stdout).matches("unchanged").count() == 6,
+        text(&again.stdout).matches("unchanged").count() == 7,
         "{}",
         text(&again.stdout)
     );

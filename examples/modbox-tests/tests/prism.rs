@@ -137,7 +137,7 @@ async fn prism_rejects_a_request_without_the_credential() {
     // the test above would fail if the client left the header out.
     let prism = Prism::start(false);
     let path = format!("/sandbox-images/{}", id());
-    let mut request = runtime::Request::new(reqwest::Method::PUT, path, &[]);
+    let mut request = runtime::Request::new("raw", reqwest::Method::PUT, "/raw", path, &[]);
     request
         .json::<_, ErrorBody>(&SandboxImageUpdate::default(), "application/json")
         .unwrap();

@@ -371,7 +371,13 @@ async fn send_raw(
         "/items/{}",
         runtime::path_segment::<_, ErrorBody>("name", &segment)?
     );
-    let mut request = runtime::Request::new(reqwest::Method::GET, path, &[&[Auth::Bearer]]);
+    let mut request = runtime::Request::new(
+        "raw",
+        reqwest::Method::GET,
+        "/raw/{id}",
+        path,
+        &[&[Auth::Bearer]],
+    );
     build(&mut request);
     let mut core = runtime::Core::new(&server.base_url, "t");
     core.set_bearer(TOKEN.into());
