@@ -326,3 +326,59 @@ async fn any_token_source_plugs_in_as_a_provider() {
     let bearers: Vec<_> = sent.iter().map(|r| r.header("authorization")).collect();
     assert_eq!(bearers, [Some("Bearer t1"), Some("Bearer t2")]);
 }
+
+/// A client given a transport of its own sends its token requests through it too: a test
+/// transport answers the token endpoint and the API, and no socket opens (the base URL is a
+/// listener that must see no connection).
+#[tokio::test]
+async fn token_requests_go_through_the_clients_own_transport() {
+    use fixture_tests::oauth::{Transport, TransportFuture};
+
+    struct Answering {
+        seen: Arc<Mutex<Vec<String>>>,
+    }
+    impl Transport for Answering {
+        fn send(&self, request: reqwest::Request) -> TransportFuture<'_> {
+            let auth = request
+                .headers()
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            self.seen.lock().unwrap().push(format!(
+                "{} {} {auth}",
+                request.method(),
+                request.url().path()
+            ));
+            let body = match request.url().path() {
+                "/oauth/token" => r#"{"access_token": "t9", "expires_in": 3600}"#,
+                _ => "[]",
+            };
+            let response = http::Response::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(body)
+                .unwrap();
+            Box::pin(async move { Ok(reqwest::Response::from(response)) })
+        }
+    }
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let client = Client::from_client_credentials("ada", "s3cret", &[])
+        .with_base_url(&base_url)
+        .with_transport(Answering { seen: seen.clone() });
+    client.list_reports().await.unwrap();
+    client.list_reports().await.unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "POST /oauth/token Basic YWRhOnMzY3JldA==",
+            "GET /reports Bearer t9",
+            "GET /reports Bearer t9",
+        ]
+    );
+    let accepted = tokio::time::timeout(Duration::from_millis(300), listener.accept()).await;
+    assert!(accepted.is_err(), "a connection reached the listener");
+}

@@ -361,3 +361,20 @@ async fn a_transport_of_ones_own_sends_every_attempt() {
     assert_eq!(requests.len(), 2);
     assert!(requests.iter().all(|r| r.header("x-stack") == Some("mine")));
 }
+
+/// The generated README's ten-line test, its placeholders filled in.
+#[tokio::test]
+async fn the_readme_test_runs() -> Result<(), modbox::Error> {
+    let (image_id, body) = (
+        uuid::Uuid::parse_str(ID).unwrap(),
+        modbox::types::SandboxImageUpdate::default(),
+    );
+    let mock = MockTransport::new();
+    mock.push(MockResponse::status(503))
+        .push(MockResponse::json(200, detail()));
+    let client = modbox::Client::new("YOUR_TOKEN").with_transport(mock.clone());
+    let answer = client.update_sandbox_image(image_id, &body).await?;
+    assert_eq!(mock.requests().len(), 2);
+    assert_eq!(answer.memory_mb, 512);
+    Ok(())
+}
