@@ -63,10 +63,16 @@ mod check {
                         }
                     }
                 }
-                b.iter().find(|(key, _)| !a.contains_key(*key)).map(|(key, value)| {
-                    let what = if value.is_null() { "null added" } else { "added" };
-                    (format!("{path}/{key}"), format!("{what}: {}", short(value)))
-                })
+                b.iter()
+                    .find(|(key, _)| !a.contains_key(*key))
+                    .map(|(key, value)| {
+                        let what = if value.is_null() {
+                            "null added"
+                        } else {
+                            "added"
+                        };
+                        (format!("{path}/{key}"), format!("{what}: {}", short(value)))
+                    })
             }
             (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
                 .iter()
@@ -90,11 +96,17 @@ mod check {
                         spelling.get_or_insert_with(|| path.to_string());
                         None
                     }
-                    _ => Some((path.to_string(), format!("{} became {}", short(input), short(output)))),
+                    _ => Some((
+                        path.to_string(),
+                        format!("{} became {}", short(input), short(output)),
+                    )),
                 }
             }
             _ if input == output => None,
-            _ => Some((path.to_string(), format!("{} became {}", short(input), short(output)))),
+            _ => Some((
+                path.to_string(),
+                format!("{} became {}", short(input), short(output)),
+            )),
         }
     }
 

@@ -12,6 +12,8 @@
 pub struct ByteStream<E> {
     pull: Option<Pull>,
     idle: Duration,
+    /// The call's span, entered while the body is read (with the `tracing` feature).
+    span: trace::Span,
     content_length: Option<u64>,
     error: std::marker::PhantomData<fn() -> E>,
 }
@@ -51,11 +53,12 @@ impl<E> From<SendError> for Error<E> {
 }
 
 impl<E> ByteStream<E> {
-    fn new(response: reqwest::Response, idle: Duration) -> Self {
+    fn new(response: reqwest::Response, idle: Duration, span: trace::Span) -> Self {
         ByteStream {
             content_length: response.content_length(),
             pull: Some(pull(response, idle)),
             idle,
+            span,
             error: std::marker::PhantomData,
         }
     }
@@ -87,6 +90,7 @@ impl<E> futures_core::Stream for ByteStream<E> {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<bytes::Bytes, Error<E>>>> {
         let this = self.get_mut();
+        let _entered = trace::enter(&this.span);
         let Some(pending) = &mut this.pull else {
             return std::task::Poll::Ready(None);
         };
@@ -117,11 +121,13 @@ impl Core {
         request: Request,
         documented: &[(u16, u16)],
         read: Read<T, H, E>,
-    ) -> Result<(reqwest::Response, Duration), Error<E>> {
+    ) -> Result<(reqwest::Response, Duration, trace::Span), Error<E>> {
         let timeout = self.options.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let response = self.send(request, Limit::Headers).await?;
+        let span = trace::span(&request);
+        let response = trace::within(trace::share(&span), self.send(request, Limit::Headers));
+        let response = response.await?;
         if response.status().is_success() {
-            return Ok((response, timeout));
+            return Ok((response, timeout, span));
         }
         let answer = tokio::time::timeout(timeout, Answer::read(response, documented))
             .await
@@ -144,8 +150,8 @@ pub async fn download<T, H, E>(
     documented: &'static [(u16, u16)],
     read: Read<T, H, E>,
 ) -> Result<ByteStream<E>, Error<E>> {
-    let (response, idle) = core.open(request?, documented, read).await?;
-    Ok(ByteStream::new(response, idle))
+    let (response, idle, span) = core.open(request?, documented, read).await?;
+    Ok(ByteStream::new(response, idle, span))
 }
 
 /// One server-sent event, as the WHATWG rules read it.
@@ -254,7 +260,7 @@ pub async fn events<T0, H, T, E>(
 ) -> Result<EventStream<T, E>, Error<E>> {
     let mut request = request?;
     request.headers.push(("accept", "text/event-stream".into()));
-    let (response, idle) = core.open(request, documented, read).await?;
+    let (response, idle, span) = core.open(request, documented, read).await?;
     let status = response.status();
     let media = response
         .headers()
@@ -269,7 +275,7 @@ pub async fn events<T0, H, T, E>(
         )));
     }
     Ok(EventStream {
-        bytes: ByteStream::new(response, idle),
+        bytes: ByteStream::new(response, idle, span),
         parser: EventParser::default(),
         ready: std::collections::VecDeque::new(),
         decode,

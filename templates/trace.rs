@@ -27,6 +27,18 @@ mod trace {
         tracing::Instrument::instrument(call, span).await
     }
 
+    // `share` and `enter`: used by the streams part of the runtime, in an SDK that has it.
+    #[allow(dead_code)]
+    pub(super) fn share(span: &Span) -> Span {
+        span.clone()
+    }
+
+    /// Enters `span` until the guard is dropped (a stream's body, read as it is polled).
+    #[allow(dead_code)]
+    pub(super) fn enter(span: &Span) -> tracing::span::Entered<'_> {
+        span.enter()
+    }
+
     /// Records an attempt's outcome on the current span, and as an event of its own.
     pub(super) fn attempt(
         attempt: &super::Attempt,

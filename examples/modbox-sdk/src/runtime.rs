@@ -2066,6 +2066,18 @@ mod trace {
         tracing::Instrument::instrument(call, span).await
     }
 
+    // `share` and `enter`: used by the streams part of the runtime, in an SDK that has it.
+    #[allow(dead_code)]
+    pub(super) fn share(span: &Span) -> Span {
+        span.clone()
+    }
+
+    /// Enters `span` until the guard is dropped (a stream's body, read as it is polled).
+    #[allow(dead_code)]
+    pub(super) fn enter(span: &Span) -> tracing::span::Entered<'_> {
+        span.enter()
+    }
+
     /// Records an attempt's outcome on the current span, and as an event of its own.
     pub(super) fn attempt(
         attempt: &super::Attempt,
@@ -2113,6 +2125,20 @@ mod trace {
 
     pub(super) fn span(_: &super::Request) -> Span {
         Span
+    }
+
+    // `share` and `enter`: used by the streams part of the runtime, in an SDK that has it.
+    #[allow(dead_code)]
+    pub(super) fn share(_: &Span) -> Span {
+        Span
+    }
+
+    /// No guard.
+    pub(super) struct Entered;
+
+    #[allow(dead_code)]
+    pub(super) fn enter(_: &Span) -> Entered {
+        Entered
     }
 
     pub(super) async fn within<T>(_: Span, call: impl std::future::Future<Output = T>) -> T {
