@@ -171,8 +171,33 @@ fn arguments(sig: &syn::Signature) -> Vec<(String, Ty)> {
         .collect()
 }
 
-/// A builder's setters (its `pub fn`s but the senders) and its `IntoFuture::Output`.
+/// A builder's setters (its `pub fn`s but the senders) and its `IntoFuture::Output`: from
+/// its `impl IntoFuture`, or from the runtime's `impl_sender!(Builder, Ok, Headers)`, which
+/// makes that impl.
 fn read_builder(item: &syn::Item, builders: &mut BTreeMap<String, Builder>) {
+    if let syn::Item::Macro(m) = item {
+        if m.mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "impl_sender")
+        {
+            let sender = |input: syn::parse::ParseStream| {
+                let name: syn::Ident = input.parse()?;
+                input.parse::<syn::Token![,]>()?;
+                let ok: syn::Type = input.parse()?;
+                input.parse::<proc_macro2::TokenStream>()?;
+                Ok((name, ok))
+            };
+            if let Ok((name, ok)) = syn::parse::Parser::parse2(sender, m.mac.tokens.clone()) {
+                builders.entry(name.to_string()).or_default().output = Some(Ty {
+                    name: "Result".into(),
+                    args: vec![Ty::of(&ok), Ty::named("Error")],
+                });
+            }
+        }
+        return;
+    }
     let syn::Item::Impl(imp) = item else {
         return;
     };

@@ -1785,6 +1785,64 @@ fn random_u64() -> u64 {
     hasher.finish()
 }
 
+/// What every request builder has besides its setters, its `request` (which builds the
+/// request) and its `read` (which decodes the answer): `send`, `send_with_response` and
+/// `IntoFuture`. One macro, so the generated code says only what differs: the builder, and
+/// its body and headers types (its `DOCUMENTED` statuses are a constant of its own). Everything
+/// is `#[inline]`, so an operation is compiled in the crate that calls it.
+#[allow(unused_macros)]
+macro_rules! impl_sender {
+    ($builder:ident, $ok:ty, $headers:ty) => {
+        impl<'a> $builder<'a> {
+            /// Sends the request: the same as `.await`.
+            #[inline]
+            pub fn send(
+                self,
+            ) -> impl ::std::future::Future<Output = ::std::result::Result<$ok, super::Error>>
+            + ::std::marker::Send
+            + 'a {
+                ::std::future::IntoFuture::into_future(self)
+            }
+
+            /// Sends the request, and returns the status and headers with the body.
+            #[inline]
+            pub fn send_with_response(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<
+                    super::runtime::Response<$ok, $headers>,
+                    super::Error,
+                >,
+            > + ::std::marker::Send
+            + 'a {
+                self.call()
+            }
+
+            #[inline]
+            fn call(self) -> super::runtime::Call<'a, $ok, $headers, super::ErrorBody> {
+                super::runtime::call(
+                    &self.client.core,
+                    self.request(),
+                    Self::DOCUMENTED,
+                    Self::read,
+                )
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for $builder<'a> {
+            type Output = ::std::result::Result<$ok, super::Error>;
+            type IntoFuture = super::runtime::CallBody<'a, $ok, $headers, super::ErrorBody>;
+
+            #[inline]
+            fn into_future(self) -> Self::IntoFuture {
+                super::runtime::CallBody(self.call())
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_sender;
+
 /// What every string enum of the SDK has besides its variants: `as_str`, `From<&str>`,
 /// `Display`, and serde as the string. Invoked from the `types` module, where
 /// `super::runtime` is this module.

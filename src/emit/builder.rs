@@ -111,7 +111,7 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
     let documented = documented_statuses(op);
     let request = request_fn(api, op);
     let read = read_fn(api, op);
-    let streams = super::streams::senders(op, &documented, &ok, &headers);
+    let streams = super::streams::senders(op, &ok, &headers);
     let doc = if op.optional_params().next().is_some() {
         format!(" The request of [`Client::{method}`](super::Client::{method}): set its optional parameters, then `.await` it.")
     } else {
@@ -128,42 +128,21 @@ fn builder(api: &Api, op: &Operation, options: &EmitOptions) -> TokenStream {
 
         #cfg
         impl<'a> #name<'a> {
+            /// The statuses whose bodies are read whole: the successes and documented errors.
+            const DOCUMENTED: &'static [(u16, u16)] = &[#(#documented),*];
+
             #(#setters)*
 
-            /// Sends the request: the same as `.await`.
-            #[inline]
-            pub fn send(self) -> impl ::std::future::Future<Output = Result<#ok, super::Error>> + Send + 'a {
-                ::std::future::IntoFuture::into_future(self)
-            }
-
-            /// Sends the request, and returns the status and headers with the body.
-            #[inline]
-            pub fn send_with_response(self) -> impl ::std::future::Future<Output = Result<super::runtime::Response<#ok, #headers>, super::Error>> + Send + 'a {
-                self.call()
-            }
-
             #streams
-
-            #[inline]
-            fn call(self) -> super::runtime::Call<'a, #ok, #headers, super::ErrorBody> {
-                super::runtime::call(&self.client.core, self.request(), &[#(#documented),*], Self::read)
-            }
 
             #request
 
             #read
         }
 
+        // `send`, `send_with_response` and `.await`: the same for every builder but its types.
         #cfg
-        impl<'a> ::std::future::IntoFuture for #name<'a> {
-            type Output = Result<#ok, super::Error>;
-            type IntoFuture = super::runtime::CallBody<'a, #ok, #headers, super::ErrorBody>;
-
-            #[inline]
-            fn into_future(self) -> Self::IntoFuture {
-                super::runtime::CallBody(self.call())
-            }
-        }
+        super::runtime::impl_sender!(#name, #ok, #headers);
     }
 }
 

@@ -9,14 +9,9 @@ use quote::{format_ident, quote};
 use super::{ty_tokens, Scope};
 use crate::ir::{EventDecode, Operation, PagingScheme, Presence, Success, Ty};
 
-/// The streaming senders of `op`'s builder; `documented` is its statuses' list, `ok` and
-/// `headers` the types of its plain answer.
-pub fn senders(
-    op: &Operation,
-    documented: &[TokenStream],
-    ok: &TokenStream,
-    headers: &TokenStream,
-) -> TokenStream {
+/// The streaming senders of `op`'s builder (whose `DOCUMENTED` lists its statuses); `ok` and
+/// `headers` are the types of its plain answer.
+pub fn senders(op: &Operation, ok: &TokenStream, headers: &TokenStream) -> TokenStream {
     let mut out = TokenStream::new();
     if let Some(events) = &op.events {
         let item = ty_tokens(&events.item, Scope::Nested);
@@ -46,7 +41,7 @@ pub fn senders(
             #[doc = #doc]
             #[inline]
             pub fn stream(self) -> impl ::std::future::Future<Output = Result<super::runtime::EventStream<#item, super::ErrorBody>, super::Error>> + Send + 'a {
-                super::runtime::events(&self.client.core, #request, &[#(#documented),*], Self::read, #decode)
+                super::runtime::events(&self.client.core, #request, Self::DOCUMENTED, Self::read, #decode)
             }
         });
     }
@@ -88,7 +83,7 @@ pub fn senders(
             #[doc = #pages_doc]
             #[inline]
             pub fn pages(self) -> super::runtime::Pages<'a, #ok, #headers, super::ErrorBody> {
-                super::runtime::pages(&self.client.core, self.request(), &[#(#documented),*], Self::read, #scheme)
+                super::runtime::pages(&self.client.core, self.request(), Self::DOCUMENTED, Self::read, #scheme)
             }
         });
     }
@@ -98,7 +93,7 @@ pub fn senders(
             /// download never sits whole in memory. `.await` gives it whole.
             #[inline]
             pub fn bytes_stream(self) -> impl ::std::future::Future<Output = Result<super::runtime::ByteStream<super::ErrorBody>, super::Error>> + Send + 'a {
-                super::runtime::download(&self.client.core, self.request(), &[#(#documented),*], Self::read)
+                super::runtime::download(&self.client.core, self.request(), Self::DOCUMENTED, Self::read)
             }
         });
     }

@@ -1101,6 +1101,18 @@ mod tests {
                             _ => None,
                         })
                         .collect(),
+                    // The senders the runtime's macro adds: the functions its body defines.
+                    syn::Item::Macro(m)
+                        if m.mac.path.segments.last().unwrap().ident == "impl_sender" =>
+                    {
+                        let runtime = include_str!("../../templates/runtime.rs");
+                        let body = runtime.split("macro_rules! impl_sender").nth(1).unwrap();
+                        let body = body.split("macro_rules!").next().unwrap();
+                        body.split("fn ")
+                            .skip(1)
+                            .map(|rest| rest.split(['(', '<']).next().unwrap().to_string())
+                            .collect()
+                    }
                     _ => Vec::new(),
                 };
                 own.extend(names.into_iter().filter(|n| !params.contains(n.as_str())));

@@ -173,45 +173,8 @@ pub mod builder {
     }
 
     impl<'a> UpdateSandboxImage<'a> {
-        /// Sends the request: the same as `.await`.
-        #[inline]
-        pub fn send(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<super::types::SandboxImageDetail, super::Error>,
-        > + Send + 'a {
-            ::std::future::IntoFuture::into_future(self)
-        }
-
-        /// Sends the request, and returns the status and headers with the body.
-        #[inline]
-        pub fn send_with_response(
-            self,
-        ) -> impl ::std::future::Future<
-            Output = Result<
-                super::runtime::Response<super::types::SandboxImageDetail, ()>,
-                super::Error,
-            >,
-        > + Send + 'a {
-            self.call()
-        }
-
-        #[inline]
-        fn call(
-            self,
-        ) -> super::runtime::Call<
-            'a,
-            super::types::SandboxImageDetail,
-            (),
-            super::ErrorBody,
-        > {
-            super::runtime::call(
-                &self.client.core,
-                self.request(),
-                &[(200, 299), (422, 422)],
-                Self::read,
-            )
-        }
+        /// The statuses whose bodies are read whole: the successes and documented errors.
+        const DOCUMENTED: &'static [(u16, u16)] = &[(200, 299), (422, 422)];
 
         #[inline]
         fn request(&self) -> Result<super::runtime::Request, super::Error> {
@@ -248,18 +211,7 @@ pub mod builder {
         }
     }
 
-    impl<'a> ::std::future::IntoFuture for UpdateSandboxImage<'a> {
-        type Output = Result<super::types::SandboxImageDetail, super::Error>;
-        type IntoFuture = super::runtime::CallBody<
-            'a,
-            super::types::SandboxImageDetail,
-            (),
-            super::ErrorBody,
-        >;
-
-        #[inline]
-        fn into_future(self) -> Self::IntoFuture {
-            super::runtime::CallBody(self.call())
-        }
-    }
+    super::runtime::impl_sender!(
+        UpdateSandboxImage, super::types::SandboxImageDetail, ()
+    );
 }
