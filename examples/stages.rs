@@ -78,7 +78,11 @@ fn stages(text: &str) -> [Duration; 7] {
         tag_features: true,
         example_crate: Some("bench".into()),
     };
-    let code = output::format_code(emit::emit(&lowered.api, &options)).expect("formats");
+    let code = output::format_code(
+        emit::emit(&lowered.api, &options),
+        &sdkgen::Progress::default(),
+    )
+    .expect("formats");
     lap(5, t);
     let t = Instant::now();
     let dir = std::env::temp_dir().join("sdkgen-stages");

@@ -8,6 +8,7 @@
 mod config;
 mod diagnostics;
 mod naming;
+mod progress;
 
 // The pipeline's stages and the tools of the repository's own runs (the corpus, the example
 // harness, the benches and fuzzers use them). Not an API to build on: hidden from the docs
@@ -32,6 +33,7 @@ pub mod cli;
 pub use config::{compile_spec, Config, Error};
 pub use diagnostics::{Diagnostic, Severity, SpecError};
 pub use output::{Dependency, File};
+pub use progress::{Progress, Stage};
 pub use spec::{Origin, Source};
 
 /// The Modbox API document sdkgen ships with, used when no spec is given.
@@ -121,6 +123,16 @@ impl Generated {
 
 /// Runs the whole pipeline on one document, without touching the file system.
 pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecError> {
+    generate_with(source, options, &Progress::default())
+}
+
+/// [`generate`], telling `progress` where it is (for a status line on another thread).
+pub fn generate_with(
+    source: &Source,
+    options: &Options,
+    progress: &Progress,
+) -> Result<Generated, SpecError> {
+    progress.begin(Stage::Reading, 0);
     let crate_name = match options.crate_name.as_str() {
         "" => crate_name_for(&source.origin.file_name()),
         name => name.to_string(),
@@ -139,6 +151,7 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
         )]));
     }
     let doc = spec::read_with(source, &options.allowed_dirs)?;
+    progress.begin(Stage::Lowering, 0);
     let settings = ir::Settings {
         keep_unknown_fields: options.keep_unknown_fields,
         ..ir::Settings::default()
@@ -167,7 +180,10 @@ pub fn generate(source: &Source, options: &Options) -> Result<Generated, SpecErr
     };
     let tokens = emit::emit(&lowered.api, &emit_options);
     let spec_name = source.origin.file_name();
-    let parts = output::format_code(tokens)
+    // Each operation is a client method and a builder; each type one item (or a few).
+    let items = 2 * lowered.api.operations.len() + lowered.api.types.len();
+    progress.begin(Stage::Formatting, items);
+    let parts = output::format_code(tokens, progress)
         .map_err(|message| source.refuse(vec![Diagnostic::error("", message)]))?;
     notes.extend(lowered.notes);
     if options.strict && !notes.is_empty() {

@@ -528,3 +528,48 @@ fn the_generated_readme_shows_a_setter_the_api_has() {
         "`.{shown}(..)` is not a setter of the SDK"
     );
 }
+
+#[path = "../benches/generate/synthetic.rs"]
+mod synthetic;
+
+/// A generation that takes more than a second shows its stage and count on stderr when stderr
+/// is a terminal (`script` runs sdkgen on a pseudo-terminal), and erases the line at the end;
+/// piped, stderr holds no status line at all.
+#[test]
+fn a_long_generation_shows_progress_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.json"), synthetic::spec(3000)).unwrap();
+    let started = std::time::Instant::now();
+    let piped = sdkgen(
+        dir.path(),
+        &["generate", "--spec", "big.json", "--out", "piped"],
+    );
+    let took = started.elapsed();
+    assert!(piped.status.success(), "{}", text(&piped.stderr));
+    assert!(
+        !text(&piped.stderr).contains('\x1b'),
+        "{}",
+        text(&piped.stderr)
+    );
+    assert!(
+        took > std::time::Duration::from_millis(1500),
+        "the spec must take over a second to generate for this test to mean anything: {took:?}"
+    );
+
+    let command = format!(
+        "{} generate --spec big.json --out tty",
+        env!("CARGO_BIN_EXE_sdkgen")
+    );
+    let tty = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .output()
+        .expect("script (util-linux) runs");
+    assert!(tty.status.success());
+    let shown = text(&tty.stdout);
+    assert!(shown.contains("Generating"), "{shown}");
+    assert!(shown.contains("big.json: "), "{shown}");
+    assert!(shown.contains("items ("), "no count of items: {shown}");
+    // Erased before the summary is printed.
+    assert!(shown.contains("\r\x1b[2K"), "{shown}");
+}

@@ -1,6 +1,7 @@
 //! The command line: `sdkgen generate [--spec FILE] [--out DIR] [--crate-name NAME]
 //! [--check | --watch]` and `sdkgen dependencies [--spec FILE]`.
 
+mod status;
 mod sync;
 mod watch;
 
@@ -9,7 +10,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::{crate_name_for, generate, spec_file_name, Generated, Options, Severity, Source};
+use crate::{
+    crate_name_for, generate_with, spec_file_name, Generated, Options, Progress, Severity, Source,
+};
 
 /// Exit codes, documented in the README.
 pub mod exit {
@@ -198,7 +201,11 @@ fn read(spec: Option<&Path>) -> Result<Source, u8> {
 
 /// Generates, printing the notes, or the errors with their places.
 fn generate_reporting(source: &Source, options: &Options) -> Result<Generated, u8> {
-    let generated = generate(source, options).map_err(|e| {
+    let progress = std::sync::Arc::new(Progress::default());
+    let status = status::StatusLine::start(progress.clone(), source.origin.file_name());
+    let generated = generate_with(source, options, &progress);
+    drop(status);
+    let generated = generated.map_err(|e| {
         eprintln!("{e}");
         exit::SPEC
     })?;

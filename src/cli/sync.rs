@@ -116,6 +116,9 @@ fn summary(generated: &Generated) -> String {
 /// are parsed only when the code on disk differs from the code generated (a regeneration that
 /// changes nothing, or only `Cargo.toml` or the README, parses nothing).
 fn api_changes(out: &Path, generated: &Generated) -> Option<Report> {
+    let progress = std::sync::Arc::new(crate::Progress::default());
+    progress.begin(crate::Stage::Comparing, 0);
+    let _status = super::status::StatusLine::start(progress, generated.spec_name.clone());
     let src = out.join("src");
     let read = |name: &str| std::fs::read_to_string(src.join(name)).ok();
     let new = &generated.parts;

@@ -40,11 +40,14 @@ pub struct Code {
 /// runtime module itself is hidden from the docs).
 const RUNTIME_EXPORTS: &str = "Attempt, File, Hook, Nullable, RequestOptions, Response, TokenFuture, TokenProvider, TokenRequest, Transport, TransportError, TransportFuture";
 
-/// Formats both parts of the emitted code.
-pub fn format_code(emitted: crate::emit::Emitted) -> Result<Code, String> {
+/// Formats both parts of the emitted code, counting the items done in `progress`.
+pub fn format_code(
+    emitted: crate::emit::Emitted,
+    progress: &crate::Progress,
+) -> Result<Code, String> {
     Ok(Code {
-        root: format_sections(emitted.root)?,
-        types: format_sections(emitted.types)?,
+        root: format_sections(emitted.root, progress)?,
+        types: format_sections(emitted.types, progress)?,
     })
 }
 
@@ -57,16 +60,17 @@ const BATCH: usize = 1024;
 /// Formats sections a batch of items at a time, so that memory holds the text and one
 /// batch, not every item's tokens and syntax tree at once. The text is the one formatting the
 /// whole file would give: prettyplease lays an item out by its own content and depth only.
-fn format_sections(sections: Vec<Section>) -> Result<String, String> {
+fn format_sections(sections: Vec<Section>, progress: &crate::Progress) -> Result<String, String> {
     let mut out = String::new();
     for section in sections {
         match section {
             Section::Top(items) => {
-                for batch in batches(items) {
+                for (batch, n) in batches(items) {
                     out.push_str(&unparse(batch)?);
+                    progress.advance(n);
                 }
             }
-            Section::Block { head, items } => format_block(&mut out, &head, items)?,
+            Section::Block { head, items } => format_block(&mut out, &head, items, progress)?,
         }
     }
     Ok(escape_bidi_controls(space_items(&out)))
@@ -74,7 +78,12 @@ fn format_sections(sections: Vec<Section>) -> Result<String, String> {
 
 /// A block's items, formatted in batches inside copies of the block: each copy's opening and
 /// closing lines are the block's own, written once.
-fn format_block(out: &mut String, head: &TokenStream, items: Items) -> Result<(), String> {
+fn format_block(
+    out: &mut String,
+    head: &TokenStream,
+    items: Items,
+    progress: &crate::Progress,
+) -> Result<(), String> {
     let frame = unparse(quote!(#head { fn __sdkgen_items() {} }))?;
     let frame: Vec<&str> = frame.lines().collect();
     let at = frame
@@ -83,7 +92,8 @@ fn format_block(out: &mut String, head: &TokenStream, items: Items) -> Result<()
         .expect("the marker item is printed on a line of its own");
     let (opening, closing) = (&frame[..at], &frame[at + 1..]);
     let mut opened = false;
-    for batch in batches(items).filter(|batch| !batch.is_empty()) {
+    for (batch, n) in batches(items).filter(|(batch, _)| !batch.is_empty()) {
+        progress.advance(n);
         let text = unparse(quote!(#head { #batch }))?;
         let lines: Vec<&str> = text.lines().collect();
         debug_assert_eq!(
@@ -112,8 +122,8 @@ fn push_lines(out: &mut String, lines: &[&str]) {
     }
 }
 
-/// Up to `BATCH` items at a time, as one token stream.
-fn batches(mut items: Items<'_>) -> impl Iterator<Item = TokenStream> + '_ {
+/// Up to `BATCH` items at a time, as one token stream, and how many.
+fn batches(mut items: Items<'_>) -> impl Iterator<Item = (TokenStream, usize)> + '_ {
     std::iter::from_fn(move || {
         let mut batch = TokenStream::new();
         let mut taken = 0;
@@ -121,7 +131,7 @@ fn batches(mut items: Items<'_>) -> impl Iterator<Item = TokenStream> + '_ {
             batch.extend(item);
             taken += 1;
         }
-        (taken > 0).then_some(batch)
+        (taken > 0).then_some((batch, taken))
     })
 }
 
@@ -685,7 +695,7 @@ mod tests {
                 items: Box::new(std::iter::empty()),
             },
         ];
-        let batched = super::format_sections(sections).unwrap();
+        let batched = super::format_sections(sections, &crate::Progress::default()).unwrap();
         assert_eq!(
             batched,
             super::escape_bidi_controls(super::space_items(&whole))

@@ -16,6 +16,8 @@ use std::fmt;
 
 use quote::ToTokens;
 
+mod items;
+
 /// The public API of one generated SDK: operations and types, by Rust name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Surface {
@@ -61,40 +63,42 @@ impl Surface {
         Surface::of_files(code, None)
     }
 
-    /// The surface of a crate's `client.rs` and `types.rs` (the `types` module's contents).
+    /// The surface of a crate's `client.rs` and `types.rs` (the `types` module's contents),
+    /// each parsed a batch of items at a time; or, when a batch does not parse (a layout
+    /// that is not sdkgen's), each parsed whole.
     pub fn of_files(root: &str, types: Option<&str>) -> Option<Surface> {
-        let file: syn::File = syn::parse_str(root).ok()?;
+        Surface::read(root, types, true).or_else(|| Surface::read(root, types, false))
+    }
+
+    fn read(root: &str, types: Option<&str>, batched: bool) -> Option<Surface> {
         let mut surface = Surface::default();
         let mut builders: BTreeMap<String, Builder> = BTreeMap::new();
-        let mut methods = Vec::new();
-        for item in &file.items {
-            match item {
-                syn::Item::Impl(imp) if is_client(&imp.self_ty) && imp.trait_.is_none() => {
-                    methods.extend(imp.items.iter().filter_map(|item| match item {
-                        syn::ImplItem::Fn(f) if is_pub(&f.vis) => Some(&f.sig),
-                        _ => None,
-                    }));
-                }
-                syn::Item::Mod(m) if m.ident == "builder" => {
-                    for item in m.content.iter().flat_map(|(_, items)| items) {
-                        read_builder(item, &mut builders);
-                    }
-                }
-                syn::Item::Mod(m) if is_pub(&m.vis) && m.ident != "runtime" => {
-                    for item in m.content.iter().flat_map(|(_, items)| items) {
-                        surface.add_type(Some(&m.ident.to_string()), item);
-                    }
-                }
-                other => surface.add_type(None, other),
+        let mut methods: Vec<syn::Signature> = Vec::new();
+        items::for_each(root, batched, &mut |item| match item {
+            syn::Item::Impl(imp) if is_client(&imp.self_ty) && imp.trait_.is_none() => {
+                methods.extend(imp.items.iter().filter_map(|item| match item {
+                    syn::ImplItem::Fn(f) if is_pub(&f.vis) => Some(f.sig.clone()),
+                    _ => None,
+                }));
             }
-        }
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    read_builder(item, &mut builders);
+                }
+            }
+            syn::Item::Mod(m) if is_pub(&m.vis) && m.ident != "runtime" => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    surface.add_type(Some(&m.ident.to_string()), item);
+                }
+            }
+            other => surface.add_type(None, other),
+        })?;
         if let Some(types) = types {
-            let file: syn::File = syn::parse_str(types).ok()?;
-            for item in &file.items {
-                surface.add_type(Some("types"), item);
-            }
+            items::for_each(types, batched, &mut |item| {
+                surface.add_type(Some("types"), item)
+            })?;
         }
-        for sig in methods {
+        for sig in &methods {
             if let Some(op) = operation(sig, &builders) {
                 surface.operations.insert(sig.ident.to_string(), op);
             }
