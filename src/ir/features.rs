@@ -3,8 +3,9 @@
 //!
 //! An operation is gated by its tags (on when any of them is). A type is gated by the union
 //! of the gates of every operation that reaches it through fields, variants and aliases; a
-//! type that an untagged operation reaches, or that no operation reaches (a model the user
-//! may build by hand, a webhook payload), is never gated.
+//! type that an untagged operation reaches is never gated. What no operation reaches has
+//! features of its own, so that a user of a few tags compiles none of it: a webhook's payload
+//! (and what it holds) [`WEBHOOKS`], any other model [`UNREFERENCED`]. All are on by default.
 //!
 //! build.rs users choose tags with [`select`] instead: what they leave out is not generated.
 
@@ -23,6 +24,32 @@ pub struct TagFeature {
 
 /// When an item is compiled: always (empty), or when any of these features is on.
 pub type Gate = Vec<String>;
+
+/// The feature of the types only webhooks reach.
+pub const WEBHOOKS: &str = "webhooks";
+/// The feature of the models nothing reaches: defined by the spec, used by no operation and no
+/// webhook (the user may still build or decode them by hand).
+pub const UNREFERENCED: &str = "unreferenced-models";
+
+/// The features of the models no operation reaches that this API has ([`WEBHOOKS`],
+/// [`UNREFERENCED`]), each with what it holds, in words.
+pub fn model_features(api: &Api) -> Vec<(&'static str, &'static str)> {
+    let used = |feature: &str| {
+        api.types
+            .iter()
+            .any(|t| t.gate.iter().any(|g| g == feature))
+    };
+    [
+        (
+            WEBHOOKS,
+            "the payloads of the API's webhooks, which no operation uses",
+        ),
+        (UNREFERENCED, "the models no operation or webhook uses"),
+    ]
+    .into_iter()
+    .filter(|(feature, _)| used(feature))
+    .collect()
+}
 
 /// Names a feature per tag and sets the gate of every operation, type and error body.
 pub fn assign(api: &mut Api) {
@@ -51,13 +78,26 @@ pub fn assign(api: &mut Api) {
         let roots = op_roots(op, api);
         spread(&edges, roots, gate, &mut type_gates);
     }
+    let only = |feature: &str| Some(BTreeSet::from([feature.to_string()]));
+    // With no tag at all there is nothing to choose among, and nothing is gated.
+    let (webhooks, unreferenced) = if features.is_empty() {
+        (None, None)
+    } else {
+        (only(WEBHOOKS), only(UNREFERENCED))
+    };
+    spread(
+        &edges,
+        api.webhook_types.clone(),
+        &webhooks,
+        &mut type_gates,
+    );
     let unreached: Vec<String> = api
         .types
         .iter()
         .filter(|t| !type_gates.contains_key(&t.name))
         .map(|t| t.name.clone())
         .collect();
-    spread(&edges, unreached, &None, &mut type_gates);
+    spread(&edges, unreached, &unreferenced, &mut type_gates);
 
     let mut body_gates: Vec<Option<BTreeSet<String>>> =
         vec![Some(BTreeSet::new()); api.error_bodies.len()];
@@ -208,7 +248,15 @@ fn feature_names<'t>(tags: impl IntoIterator<Item = &'t String>) -> Vec<TagFeatu
         let mut base = kebab.trim_matches('-').to_string();
         // The crate's own features (`default`, TLS, traces, the test transport) keep their
         // names.
-        let own = ["default", "rustls", "native-tls", "tracing", "testing"];
+        let own = [
+            "default",
+            "rustls",
+            "native-tls",
+            "tracing",
+            "testing",
+            WEBHOOKS,
+            UNREFERENCED,
+        ];
         if base.is_empty() || own.contains(&base.as_str()) {
             base = format!("tag-{base}").trim_end_matches('-').to_string();
         }

@@ -104,7 +104,7 @@ pub fn lower(
         let _ = schemas.sink.finish();
         return Err(reasons);
     }
-    webhook_payloads(ops.schemas, webhooks);
+    let mut webhook_types = webhook_payloads(ops.schemas, webhooks);
     let renames = schemas.shared_names();
     let mut sink = schemas.sink;
     let mut places = schemas.places;
@@ -136,7 +136,11 @@ pub fn lower(
         uses: schemas.uses,
         part_types,
         features: Vec::new(),
+        webhook_types: Vec::new(),
     };
+    webhook_types.sort();
+    webhook_types.dedup();
+    api.webhook_types = webhook_types;
     super::rename::rename_types(&mut api, &renames);
     for place in places.values_mut() {
         super::rename::rename_in(&mut place.ty, &renames);
@@ -148,8 +152,10 @@ pub fn lower(
 }
 
 /// The request body of each webhook is a payload the API sends to the user's server: a model
-/// the user decodes. Inline payloads are named `<Webhook>Payload`.
-fn webhook_payloads(schemas: &mut Schemas, webhooks: &Webhooks) {
+/// the user decodes. Inline payloads are named `<Webhook>Payload`. Returns the payloads' named
+/// types.
+fn webhook_payloads(schemas: &mut Schemas, webhooks: &Webhooks) -> Vec<String> {
+    let mut roots = Vec::new();
     for (name, item) in webhooks {
         let pointer = join("/webhooks", name);
         for (method, op) in item.iter() {
@@ -162,11 +168,16 @@ fn webhook_payloads(schemas: &mut Schemas, webhooks: &Webhooks) {
                         &format!("{}/requestBody/content", join(&pointer, method)),
                         content_type,
                     );
-                    schemas.lower(schema, &format!("{name} Payload"), &join(&at, "schema"));
+                    let payload =
+                        schemas.lower(schema, &format!("{name} Payload"), &join(&at, "schema"));
+                    let mut named = Vec::new();
+                    super::features::named(&payload.ty, &mut named);
+                    roots.extend(named.into_iter().map(str::to_string));
                 }
             }
         }
     }
+    roots
 }
 
 /// The first server's URL, with each `{variable}` set to its default.

@@ -11,7 +11,7 @@ mod rename;
 mod schemas;
 mod streams;
 
-pub use features::{select, Gate, TagFeature};
+pub use features::{model_features, select, Gate, TagFeature};
 pub use lower::lower;
 pub use operations::is_json as is_json_media;
 pub use schemas::SchemaType as PlaceType;
@@ -57,6 +57,8 @@ pub struct Api {
     pub part_types: Vec<String>,
     /// A cargo feature per OpenAPI tag, in the order tags first appear.
     pub features: Vec<TagFeature>,
+    /// The payload types of the document's `webhooks` (3.1): models the user's server decodes.
+    pub webhook_types: Vec<String>,
 }
 
 impl Api {

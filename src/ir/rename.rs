@@ -28,6 +28,10 @@ pub fn rename_types(api: &mut Api, renames: &HashMap<String, String>) {
         rename(name);
     }
     api.part_types.sort();
+    for name in &mut api.webhook_types {
+        rename(name);
+    }
+    api.webhook_types.sort();
     for op in &mut api.operations {
         if let Some(name) = &mut op.headers {
             rename(name);

@@ -121,11 +121,13 @@ fn unions_are_tagged_by_their_discriminator_or_untagged() {
 }
 
 /// Each tag is a feature; an operation is gated by its tags, a model by the operations that
-/// use it, and a model no operation uses is always compiled.
+/// use it. What no operation uses has features of its own: a webhook's payload and what it
+/// holds `webhooks` (with any operation's gate where one shares it), any other model
+/// `unreferenced-models`.
 #[test]
 fn tags_gate_operations_and_the_models_they_use() {
     let api = lower_str(&format!(
-        "{HEAD}tags: [{{name: pets}}, {{name: Store Admin}}]\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [pets]\n      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}\n  /orders:\n    get:\n      operationId: listOrders\n      tags: [Store Admin]\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Pet: {{type: object, properties: {{name: {{type: string}}}}}}\n    Unused: {{type: object, properties: {{x: {{type: string}}}}}}\n"
+        "{HEAD}tags: [{{name: pets}}, {{name: Store Admin}}]\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [pets]\n      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Pet'}}}}}}\n  /orders:\n    get:\n      operationId: listOrders\n      tags: [Store Admin]\n      responses: {{'204': {{description: ok}}}}\nwebhooks:\n  petBorn:\n    post:\n      requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Birth'}}}}}}}}\n      responses: {{'200': {{description: ok}}}}\ncomponents:\n  schemas:\n    Pet: {{type: object, properties: {{name: {{type: string}}}}}}\n    Birth: {{type: object, properties: {{pet: {{$ref: '#/components/schemas/Pet'}}, at: {{$ref: '#/components/schemas/When'}}}}}}\n    When: {{type: object, properties: {{day: {{type: string}}}}}}\n    Unused: {{type: object, properties: {{x: {{$ref: '#/components/schemas/When'}}}}}}\n"
     ));
     let features: Vec<(&str, &str)> = api
         .features
@@ -135,8 +137,15 @@ fn tags_gate_operations_and_the_models_they_use() {
     assert_eq!(features, [("pets", "pets"), ("Store Admin", "store-admin")]);
     assert_eq!(operation(&api, "list_pets").gate, ["pets"]);
     assert_eq!(operation(&api, "list_orders").gate, ["store-admin"]);
-    assert_eq!(ty(&api, "Pet").gate, ["pets"]);
-    assert!(ty(&api, "Unused").gate.is_empty());
+    assert_eq!(ty(&api, "Pet").gate, ["pets", "webhooks"]);
+    assert_eq!(ty(&api, "Birth").gate, ["webhooks"]);
+    assert_eq!(ty(&api, "When").gate, ["unreferenced-models", "webhooks"]);
+    assert_eq!(ty(&api, "Unused").gate, ["unreferenced-models"]);
+    let features: Vec<&str> = crate::ir::model_features(&api)
+        .iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(features, ["webhooks", "unreferenced-models"]);
 }
 
 /// 2xx statuses with one body type decode into it; with different ones, into a named enum of

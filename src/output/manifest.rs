@@ -22,8 +22,10 @@ pub(super) fn lib_table(crate_name: &str) -> String {
 /// The `[features]` table: the TLS stack (rustls by default, or the platform's own), and one
 /// feature per OpenAPI tag, all on by default.
 pub(super) fn cargo_features(api: &Api) -> String {
+    let models = crate::ir::model_features(api);
     let names: Vec<String> = std::iter::once("rustls")
         .chain(api.features.iter().map(|f| f.name.as_str()))
+        .chain(models.iter().map(|(name, _)| *name))
         .map(|name| format!("\"{name}\""))
         .collect();
     let mut out = String::from("\n[features]\n");
@@ -43,7 +45,18 @@ pub(super) fn cargo_features(api: &Api) -> String {
     for f in &api.features {
         out.push_str(&format!("{} = []\n", f.name));
     }
+    for (name, holds) in models {
+        out.push_str(&format!("# {}.\n{name} = []\n", capitalised(holds)));
+    }
     out
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// reqwest as a crate of its own names it: without its default TLS, which the crate's

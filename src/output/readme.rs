@@ -126,6 +126,9 @@ pub(super) fn readme_features(api: &Api, crate_name: &str) -> String {
         let tag = f.tag.replace('|', "\\|").replace('\n', " ");
         out.push_str(&format!("| `{}` | {} |\n", f.name, tag));
     }
+    for (name, holds) in crate::ir::model_features(api) {
+        out.push_str(&format!("| `{name}` | (no tag) {holds} |\n"));
+    }
     out
 }
 
