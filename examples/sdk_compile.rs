@@ -2,11 +2,13 @@
 //! all tags, one tag, and none. Dependencies are built first and kept, so each figure is the
 //! SDK crate alone, dev profile, as a user's `cargo build` after a regeneration pays it.
 //!
-//! `cargo run --release --example sdk_compile -- [SPEC] [TAG-FEATURE] [--peer SDKGEN-BINARY]`
+//! `cargo run --release --example sdk_compile -- [SPEC] [TAG-FEATURE] [--peer SDKGEN-BINARY]
+//! [--peer-only]`
 //! (default: `../shared/corpus/specs/oxide/nexus.json` and its `disks` feature). With `--peer`,
 //! the SDK another sdkgen binary (an older build) generates for the same spec is compiled in
 //! the same run, alternating, and the ratio printed: the cost of a change to the generated
-//! code, measured against what it replaces on the same machine at the same time.
+//! code, measured against what it replaces on the same machine at the same time. With
+//! `--peer-only`, only that: each feature set once for both, then all tags alternating.
 //!
 //! Each build runs in a child of a fresh process of this example (`--measure`), whose
 //! `RUSAGE_CHILDREN` peak is then rustc's (or cargo's, whichever is larger) for that build only.
@@ -20,6 +22,12 @@ fn main() {
     if args.first().map(String::as_str) == Some("--measure") {
         return measure(&args[1..]);
     }
+    // Only this SDK against the peer's: each feature set once, then all tags 3 rounds.
+    let peer_only = args
+        .iter()
+        .position(|a| a == "--peer-only")
+        .map(|i| args.remove(i))
+        .is_some();
     let peer = args.iter().position(|a| a == "--peer").map(|i| {
         let binary = args.get(i + 1).cloned().expect("--peer needs a binary");
         args.drain(i..i + 2);
@@ -47,27 +55,39 @@ fn main() {
         spec.display(),
         lines_of_rust(&krate)
     );
-    println!("| features | compile s | rustc peak MiB |\n|---|---|---|");
     let one = ["--no-default-features", "--features", one_tag.as_str()];
-    for (label, features) in [
+    let one_label = format!("one tag: {one_tag}");
+    let feature_sets = [
         ("all tags (default)", &[][..]),
-        (&format!("one tag: {one_tag}")[..], &one[..]),
+        (one_label.as_str(), &one[..]),
         ("no tag", &["--no-default-features"][..]),
-    ] {
-        let figures = clean_build(&krate, &target, features);
-        println!("| {label} | {} |", figures.trim().replace(' ', " | "));
-    }
+    ];
+    if !peer_only {
+        println!("| features | compile s | rustc peak MiB |\n|---|---|---|");
+        for (label, features) in feature_sets {
+            let figures = clean_build(&krate, &target, features);
+            println!("| {label} | {} |", figures.trim().replace(' ', " | "));
+        }
 
-    println!("\nunknown fields kept (default) vs dropped, all tags, 3 rounds alternating:");
-    alternate(
-        ("keep unknown fields", &krate),
-        ("drop unknown fields", &dropping),
-        &target,
-    );
+        println!("\nunknown fields kept (default) vs dropped, all tags, 3 rounds alternating:");
+        alternate(
+            ("keep unknown fields", &krate),
+            ("drop unknown fields", &dropping),
+            &target,
+        );
+    }
 
     if let Some(binary) = peer {
         let older = scratch.join("sdk-peer");
         generate_crate(root, &spec, &older, &[], Some(&binary));
+        if peer_only {
+            println!("| features | this sdkgen: s, rustc peak MiB | peer: s, MiB |\n|---|---|---|");
+            for (label, features) in feature_sets {
+                let this = clean_build(&krate, &target, features);
+                let peer = clean_build(&older, &target, features);
+                println!("| {label} | {} | {} |", this.trim(), peer.trim());
+            }
+        }
         println!(
             "\nthis sdkgen vs {} ({} lines), all tags, 3 rounds alternating:",
             binary.display(),

@@ -78,7 +78,7 @@ fn stages(text: &str) -> [Duration; 7] {
         tag_features: true,
         example_crate: Some("bench".into()),
     };
-    let code = output::format_code(
+    let (code, _) = output::format_code(
         emit::emit(&lowered.api, &options),
         &sdkgen::Progress::default(),
     )

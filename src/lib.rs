@@ -95,6 +95,8 @@ pub struct Generated {
     pub api: ir::Api,
     /// The SDK's code in parts: a crate's files, or (joined) the file to `include!`.
     pub parts: output::Code,
+    /// Its public API, for a change report.
+    pub surface: changes::Surface,
     /// What was loosened or left out, each with its place in the spec.
     pub notes: Vec<Diagnostic>,
     /// Other files the spec refers to (`$ref: schemas/pet.yaml`), which it was generated from
@@ -183,7 +185,7 @@ pub fn generate_with(
     // Each operation is a client method and a builder; each type one item (or a few).
     let items = 2 * lowered.api.operations.len() + lowered.api.types.len();
     progress.begin(Stage::Formatting, items);
-    let parts = output::format_code(tokens, progress)
+    let (parts, surface) = output::format_code(tokens, progress)
         .map_err(|message| source.refuse(vec![Diagnostic::error("", message)]))?;
     notes.extend(lowered.notes);
     if options.strict && !notes.is_empty() {
@@ -199,6 +201,7 @@ pub fn generate_with(
         spec_name,
         api: lowered.api,
         parts,
+        surface,
         notes,
         files,
     })

@@ -82,3 +82,31 @@ fn the_report_reads_back_in_the_other_direction() {
         .iter()
         .any(|c| !c.breaking && c.text == "field `Pet.tag: Option<String>` added"));
 }
+
+/// A generation reads its own API as it formats the code: the same surface as parsing the
+/// code it wrote, for a crate's files and for the one file of `include!`, over fixtures with
+/// every kind of operation, parameter, body and model.
+#[test]
+fn the_surface_read_while_formatting_is_the_code_s() {
+    for fixture in [
+        "changes/before.yaml",
+        "changes/after.yaml",
+        "calls.yaml",
+        "streams.yaml",
+        "paging.yaml",
+        "bodies.yaml",
+        "unions.yaml",
+        "tags.yaml",
+    ] {
+        let path = format!("{}/tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        let generated = Config::new().generate(path).unwrap();
+        let parts = &generated.parts;
+        let parsed = Surface::of_files(&parts.root, Some(&parts.types)).unwrap();
+        assert_eq!(generated.surface, parsed, "{fixture}");
+        assert_eq!(Surface::of(&generated.code()).unwrap(), parsed, "{fixture}");
+        assert!(
+            compare(&Surface::default(), &parsed).changes.len() > 2,
+            "{fixture}"
+        );
+    }
+}

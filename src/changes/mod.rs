@@ -71,39 +71,28 @@ impl Surface {
     }
 
     fn read(root: &str, types: Option<&str>, batched: bool) -> Option<Surface> {
-        let mut surface = Surface::default();
-        let mut builders: BTreeMap<String, Builder> = BTreeMap::new();
-        let mut methods: Vec<syn::Signature> = Vec::new();
-        items::for_each(root, batched, &mut |item| match item {
-            syn::Item::Impl(imp) if is_client(&imp.self_ty) && imp.trait_.is_none() => {
-                methods.extend(imp.items.iter().filter_map(|item| match item {
-                    syn::ImplItem::Fn(f) if is_pub(&f.vis) => Some(f.sig.clone()),
-                    _ => None,
-                }));
-            }
-            syn::Item::Mod(m) if m.ident == "builder" => {
-                for item in m.content.iter().flat_map(|(_, items)| items) {
-                    read_builder(item, &mut builders);
-                }
-            }
-            syn::Item::Mod(m) if is_pub(&m.vis) && m.ident != "runtime" => {
-                for item in m.content.iter().flat_map(|(_, items)| items) {
-                    surface.add_type(Some(&m.ident.to_string()), item);
-                }
-            }
-            other => surface.add_type(None, other),
-        })?;
+        let mut reader = Reader::default();
+        items::for_each(root, batched, &mut |item| reader.root_item(item))?;
         if let Some(types) = types {
-            items::for_each(types, batched, &mut |item| {
-                surface.add_type(Some("types"), item)
-            })?;
+            items::for_each(types, batched, &mut |item| reader.types_item(item))?;
         }
-        for sig in &methods {
-            if let Some(op) = operation(sig, &builders) {
-                surface.operations.insert(sig.ident.to_string(), op);
-            }
+        Some(reader.finish())
+    }
+
+    /// Reads one file into `reader`: the root module's (`types`: false) or the `types`
+    /// module's, in batches, or whole when a batch does not parse. A file at a time, so a
+    /// caller can drop each text once read.
+    pub fn read_into(reader: &mut Reader, text: &str, types: bool) -> Option<()> {
+        let mut batch = Reader::default();
+        let visit = |reader: &mut Reader, item: &syn::Item| match types {
+            true => reader.types_item(item),
+            false => reader.root_item(item),
+        };
+        if items::for_each(text, true, &mut |item| visit(&mut batch, item)).is_some() {
+            reader.absorb(batch);
+            return Some(());
         }
-        Some(surface)
+        items::for_each(text, false, &mut |item| visit(reader, item))
     }
 
     fn add_type(&mut self, module: Option<&str>, item: &syn::Item) {
@@ -127,6 +116,72 @@ impl Surface {
     }
 }
 
+/// A surface read an item at a time: from a file's items (parsed whole or in batches, a
+/// large block as several partial copies of itself), or from the items the formatter parses
+/// as it writes the code, so a generation knows its own surface without parsing it again.
+#[derive(Default)]
+pub struct Reader {
+    surface: Surface,
+    builders: BTreeMap<String, Builder>,
+    methods: Vec<(String, Method)>,
+}
+
+impl Reader {
+    /// An item of the root module (`client.rs`, or the file for `include!`).
+    pub fn root_item(&mut self, item: &syn::Item) {
+        match item {
+            syn::Item::Impl(imp) if is_client(&imp.self_ty) && imp.trait_.is_none() => {
+                self.methods
+                    .extend(imp.items.iter().filter_map(|item| match item {
+                        syn::ImplItem::Fn(f) if is_pub(&f.vis) => {
+                            Some((f.sig.ident.to_string(), method(&f.sig)?))
+                        }
+                        _ => None,
+                    }));
+            }
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    read_builder(item, &mut self.builders);
+                }
+            }
+            syn::Item::Mod(m) if is_pub(&m.vis) && m.ident != "runtime" => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    self.surface.add_type(Some(&m.ident.to_string()), item);
+                }
+            }
+            other => self.surface.add_type(None, other),
+        }
+    }
+
+    /// What another reader read, added to this one's.
+    fn absorb(&mut self, other: Reader) {
+        self.surface.operations.extend(other.surface.operations);
+        self.surface.types.extend(other.surface.types);
+        for (name, builder) in other.builders {
+            let mine = self.builders.entry(name).or_default();
+            mine.setters.extend(builder.setters);
+            if builder.output.is_some() {
+                mine.output = builder.output;
+            }
+        }
+        self.methods.extend(other.methods);
+    }
+
+    /// An item of the `types` module.
+    pub fn types_item(&mut self, item: &syn::Item) {
+        self.surface.add_type(Some("types"), item);
+    }
+
+    pub fn finish(mut self) -> Surface {
+        for (name, method) in self.methods {
+            if let Some(op) = operation(method, &self.builders) {
+                self.surface.operations.insert(name, op);
+            }
+        }
+        self.surface
+    }
+}
+
 fn is_client(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.is_ident("Client"))
 }
@@ -135,20 +190,30 @@ fn is_pub(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
 
-/// An operation's signature: an `async fn` (sdkgen before request builders), or a method that
-/// returns a request builder, with the builder's setters. `None` for the client's own methods.
-fn operation(sig: &syn::Signature, builders: &BTreeMap<String, Builder>) -> Option<Signature> {
+/// A client method as read, before the builders it returns are known: an `async fn` (sdkgen
+/// before request builders) is a whole signature; a method that returns a request builder
+/// waits for the builder's setters and output.
+enum Method {
+    Whole(Signature),
+    Builder {
+        params: Vec<(String, Ty)>,
+        builder: String,
+    },
+}
+
+/// The operation a client method is, or `None` for the client's own methods.
+fn method(sig: &syn::Signature) -> Option<Method> {
     let params = arguments(sig);
     let returns = match &sig.output {
         syn::ReturnType::Default => Ty::named("()"),
         syn::ReturnType::Type(_, ty) => Ty::of(ty),
     };
     if sig.asyncness.is_some() {
-        return Some(Signature {
+        return Some(Method::Whole(Signature {
             params,
             options: Vec::new(),
             returns,
-        });
+        }));
     }
     let syn::ReturnType::Type(_, ty) = &sig.output else {
         return None;
@@ -157,12 +222,23 @@ fn operation(sig: &syn::Signature, builders: &BTreeMap<String, Builder>) -> Opti
         return None;
     };
     let is_builder = path.path.segments.len() == 2 && path.path.segments[0].ident == "builder";
-    let builder = builders.get(&path.path.segments.last()?.ident.to_string())?;
-    is_builder.then(|| Signature {
-        params,
-        options: builder.setters.clone(),
-        returns: builder.output.clone().unwrap_or_else(|| Ty::named("?")),
-    })
+    let builder = path.path.segments.last()?.ident.to_string();
+    is_builder.then_some(Method::Builder { params, builder })
+}
+
+/// An operation's signature, its builder's setters and output joined in.
+fn operation(method: Method, builders: &BTreeMap<String, Builder>) -> Option<Signature> {
+    match method {
+        Method::Whole(signature) => Some(signature),
+        Method::Builder { params, builder } => {
+            let builder = builders.get(&builder)?;
+            Some(Signature {
+                params,
+                options: builder.setters.clone(),
+                returns: builder.output.clone().unwrap_or_else(|| Ty::named("?")),
+            })
+        }
+    }
 }
 
 fn arguments(sig: &syn::Signature) -> Vec<(String, Ty)> {

@@ -126,11 +126,12 @@ fn run_generate(args: SpecArgs, out: Option<PathBuf>, check: bool, watch: bool) 
         return watch::run(&spec, &options, &out);
     }
     let source = read(args.spec.as_deref())?;
+    let on_disk = sync::OnDisk::read(&out);
     let generated = generate_reporting(&source, &options)?;
     if check {
-        sync::check(&source, &generated, &out)
+        sync::check(&source, &generated, &out, on_disk)
     } else {
-        sync::write(&source, &generated, &out)
+        sync::write(&source, &generated, &out, on_disk)
     }
 }
 

@@ -40,15 +40,17 @@ pub struct Code {
 /// runtime module itself is hidden from the docs).
 const RUNTIME_EXPORTS: &str = "Attempt, File, Hook, Nullable, RequestOptions, Response, TokenFuture, TokenProvider, TokenRequest, Transport, TransportError, TransportFuture";
 
-/// Formats both parts of the emitted code, counting the items done in `progress`.
+/// Formats both parts of the emitted code, counting the items done in `progress`. Reads the
+/// SDK's public API as it goes, from the syntax trees the formatter parses anyway: a change
+/// report then never parses the new code again.
 pub fn format_code(
     emitted: crate::emit::Emitted,
     progress: &crate::Progress,
-) -> Result<Code, String> {
-    Ok(Code {
-        root: format_sections(emitted.root, progress)?,
-        types: format_sections(emitted.types, progress)?,
-    })
+) -> Result<(Code, crate::changes::Surface), String> {
+    let mut reader = crate::changes::Reader::default();
+    let root = format_sections(emitted.root, progress, &mut |item| reader.root_item(item))?;
+    let types = format_sections(emitted.types, progress, &mut |item| reader.types_item(item))?;
+    Ok((Code { root, types }, reader.finish()))
 }
 
 /// How many items are formatted together: few enough that a batch's tokens and syntax tree
@@ -60,17 +62,23 @@ const BATCH: usize = 1024;
 /// Formats sections a batch of items at a time, so that memory holds the text and one
 /// batch, not every item's tokens and syntax tree at once. The text is the one formatting the
 /// whole file would give: prettyplease lays an item out by its own content and depth only.
-fn format_sections(sections: Vec<Section>, progress: &crate::Progress) -> Result<String, String> {
+fn format_sections(
+    sections: Vec<Section>,
+    progress: &crate::Progress,
+    visit: &mut dyn FnMut(&syn::Item),
+) -> Result<String, String> {
     let mut out = String::new();
     for section in sections {
         match section {
             Section::Top(items) => {
                 for (batch, n) in batches(items) {
-                    out.push_str(&unparse(batch)?);
+                    out.push_str(&unparse(batch, visit)?);
                     progress.advance(n);
                 }
             }
-            Section::Block { head, items } => format_block(&mut out, &head, items, progress)?,
+            Section::Block { head, items } => {
+                format_block(&mut out, &head, items, progress, visit)?
+            }
         }
     }
     Ok(escape_bidi_controls(space_items(&out)))
@@ -83,8 +91,9 @@ fn format_block(
     head: &TokenStream,
     items: Items,
     progress: &crate::Progress,
+    visit: &mut dyn FnMut(&syn::Item),
 ) -> Result<(), String> {
-    let frame = unparse(quote!(#head { fn __sdkgen_items() {} }))?;
+    let frame = unparse(quote!(#head { fn __sdkgen_items() {} }), &mut |_| {})?;
     let frame: Vec<&str> = frame.lines().collect();
     let at = frame
         .iter()
@@ -94,7 +103,7 @@ fn format_block(
     let mut opened = false;
     for (batch, n) in batches(items).filter(|(batch, _)| !batch.is_empty()) {
         progress.advance(n);
-        let text = unparse(quote!(#head { #batch }))?;
+        let text = unparse(quote!(#head { #batch }), visit)?;
         let lines: Vec<&str> = text.lines().collect();
         debug_assert_eq!(
             &lines[..at],
@@ -110,7 +119,7 @@ fn format_block(
     if opened {
         push_lines(out, closing);
     } else {
-        out.push_str(&unparse(quote!(#head {}))?);
+        out.push_str(&unparse(quote!(#head {}), visit)?);
     }
     Ok(())
 }
@@ -135,10 +144,12 @@ fn batches(mut items: Items<'_>) -> impl Iterator<Item = (TokenStream, usize)> +
     })
 }
 
-fn unparse(tokens: TokenStream) -> Result<String, String> {
+/// Formats `tokens` as a file, showing `visit` each of its items first.
+fn unparse(tokens: TokenStream, visit: &mut dyn FnMut(&syn::Item)) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         format!("internal error: sdkgen produced Rust that does not parse ({e}); please report this with the spec")
     })?;
+    file.items.iter().for_each(&mut *visit);
     Ok(prettyplease::unparse(&file))
 }
 
@@ -676,11 +687,14 @@ mod tests {
         let n = super::BATCH * 2 + 3;
         let head = quote!(#[allow(clippy::all)] impl Client);
         let all = methods(n);
-        let whole = super::unparse(quote! {
-            pub struct Client;
-            #head { #(#all)* }
-            pub mod builder {}
-        })
+        let whole = super::unparse(
+            quote! {
+                pub struct Client;
+                #head { #(#all)* }
+                pub mod builder {}
+            },
+            &mut |_| {},
+        )
         .unwrap();
         let sections = vec![
             Section::Top(Box::new(std::iter::once(quote!(
@@ -695,7 +709,8 @@ mod tests {
                 items: Box::new(std::iter::empty()),
             },
         ];
-        let batched = super::format_sections(sections, &crate::Progress::default()).unwrap();
+        let batched =
+            super::format_sections(sections, &crate::Progress::default(), &mut |_| {}).unwrap();
         assert_eq!(
             batched,
             super::escape_bidi_controls(super::space_items(&whole))
