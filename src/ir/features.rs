@@ -204,6 +204,8 @@ pub fn select(api: &mut Api, wanted: &[String]) -> Result<(), String> {
             }
         }
     }
+    // Models no operation uses stay, as they do with every tag: they are not any tag's.
+    chosen.extend([WEBHOOKS.to_string(), UNREFERENCED.to_string()]);
     let keep = |gate: &Gate| gate.is_empty() || gate.iter().any(|f| chosen.contains(f));
     api.operations.retain(|op| keep(&op.gate));
     api.types.retain(|t| keep(&t.gate));
