@@ -2041,6 +2041,12 @@ impl TransportError {
         self.kind == TransportKind::Timeout
     }
 
+    /// The URL the request went to, when the error knows it (reqwest's errors do; a URL
+    /// holding an API key is never kept).
+    pub fn url(&self) -> Option<&reqwest::Url> {
+        self.reqwest().and_then(reqwest::Error::url)
+    }
+
     /// reqwest's own error, when reqwest's client sent the request.
     pub fn reqwest(&self) -> Option<&reqwest::Error> {
         self.source.downcast_ref()

@@ -356,7 +356,15 @@ async fn a_connection_error_is_retried_then_reported() {
         .update_sandbox_image(id(), None)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let Error::Transport(e) = &err else {
+        panic!("{err:?}")
+    };
+    // What a caller can ask of it, whichever transport sent the request.
+    assert!(e.is_connect() && !e.is_timeout(), "{e:?}");
+    let url = e.url().expect("reqwest's error keeps the URL");
+    assert_eq!(url.port(), Some(port));
+    assert!(e.reqwest().is_some());
+    assert!(std::error::Error::source(&err).is_some());
     assert!(!format!("{err} {err:?}").contains(TOKEN));
 }
 
