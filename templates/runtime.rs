@@ -650,8 +650,6 @@ impl Core {
         provider.token(request).await.map_err(Error::Token)
     }
 
-    /// The scheme to authenticate with: the first of the operation's schemes that the client
-    /// holds a credential for. One is enough, so `Authorization` never goes out twice.
     /// The credentials to send: the first of the operation's alternatives whose every scheme
     /// the client holds a credential for (none, when no alternative is complete).
     fn credentials_for(&self, request: &Request) -> &'static [Auth] {

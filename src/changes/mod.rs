@@ -67,14 +67,10 @@ impl Surface {
     /// each parsed a batch of items at a time; or, when a batch does not parse (a layout
     /// that is not sdkgen's), each parsed whole.
     pub fn of_files(root: &str, types: Option<&str>) -> Option<Surface> {
-        Surface::read(root, types, true).or_else(|| Surface::read(root, types, false))
-    }
-
-    fn read(root: &str, types: Option<&str>, batched: bool) -> Option<Surface> {
         let mut reader = Reader::default();
-        items::for_each(root, batched, &mut |item| reader.root_item(item))?;
+        Surface::read_into(&mut reader, root, false)?;
         if let Some(types) = types {
-            items::for_each(types, batched, &mut |item| reader.types_item(item))?;
+            Surface::read_into(&mut reader, types, true)?;
         }
         Some(reader.finish())
     }

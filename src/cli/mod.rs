@@ -126,12 +126,11 @@ fn run_generate(args: SpecArgs, out: Option<PathBuf>, check: bool, watch: bool) 
         return watch::run(&spec, &options, &out);
     }
     let source = read(args.spec.as_deref())?;
-    let on_disk = sync::OnDisk::read(&out);
     let generated = generate_reporting(&source, &options)?;
     if check {
-        sync::check(&source, &generated, &out, on_disk)
+        sync::check(&source, &generated, &out)
     } else {
-        sync::write(&source, &generated, &out, on_disk)
+        sync::write(&source, &generated, &out)
     }
 }
 

@@ -14,7 +14,7 @@ const DIFF_LINES: usize = 24;
 
 /// Exit 0 when every file on disk is what `generate` would write, else 1 with what differs.
 /// Writes nothing.
-pub fn check(source: &Source, generated: &Generated, out: &Path, on_disk: OnDisk) -> Outcome {
+pub fn check(source: &Source, generated: &Generated, out: &Path) -> Outcome {
     let files = generated.crate_files();
     let mut stale = Vec::new();
     for file in &files {
@@ -35,7 +35,7 @@ pub fn check(source: &Source, generated: &Generated, out: &Path, on_disk: OnDisk
         println!("{} is up to date ({})", out.display(), summary(generated));
         return Ok(());
     }
-    let report = api_changes(on_disk, generated);
+    let report = api_changes(out, generated);
     // The spec that was used, named as it was given: without `--spec`, `generate` would
     // read the embedded one and overwrite the user's SDK with it.
     let spec_arg = match &source.origin {
@@ -59,9 +59,9 @@ pub fn check(source: &Source, generated: &Generated, out: &Path, on_disk: OnDisk
 
 /// Writes the crate's files (only those whose content changed) and reports the API changes
 /// against what was there.
-pub fn write(source: &Source, generated: &Generated, out: &Path, on_disk: OnDisk) -> Outcome {
+pub fn write(source: &Source, generated: &Generated, out: &Path) -> Outcome {
     // What the API was, from the files as they were before this writes them.
-    let report = api_changes(on_disk, generated);
+    let report = api_changes(out, generated);
     let files = generated.crate_files();
     println!(
         "sdkgen: {} → {} ({})",
@@ -112,50 +112,38 @@ fn summary(generated: &Generated) -> String {
     )
 }
 
-/// Where the SDK on disk is, to read its public API from before anything overwrites it.
-///
-/// Read after generating, on the same thread, not beside it: the allocator's memory that
-/// generating freed is reused (a thread of its own gets an arena of its own, and on Microsoft
-/// Graph the report then cost 0.2 GB more for 9 s less).
-pub struct OnDisk(Option<std::path::PathBuf>);
-
-impl OnDisk {
-    pub fn read(out: &Path) -> OnDisk {
-        let src = out.join("src");
-        let there = src.join("client.rs").is_file() || src.join("lib.rs").is_file();
-        OnDisk(there.then_some(src))
-    }
-}
-
-fn surface_on_disk(src: &Path) -> Option<Surface> {
+/// The public API changes from the SDK on disk to the generated one, when the API moved. The
+/// new API was read as its code was formatted; the old one is parsed only when its code differs
+/// (a regeneration that changes nothing, or only `Cargo.toml` or the README, parses nothing),
+/// a batch of items at a time, on this thread after generating: the allocator reuses the
+/// memory generating freed (a thread of its own gets an arena of its own, and on Microsoft
+/// Graph the report then cost 0.2 GB more).
+fn api_changes(out: &Path, generated: &Generated) -> Option<Report> {
+    let src = out.join("src");
     let read = |name: &str| std::fs::read_to_string(src.join(name)).ok();
-    match read("client.rs") {
-        // A file at a time, each text dropped once read.
+    let new = &generated.parts;
+    let old = match read("client.rs") {
         Some(client) => {
+            let types = read("types.rs");
+            // On disk each file starts with sdkgen's header and (client.rs) its imports.
+            let same = |old: &str, new: &str| old.ends_with(new);
+            if same(&client, &new.root) && types.as_deref().is_some_and(|t| same(t, &new.types)) {
+                return None;
+            }
+            let progress = std::sync::Arc::new(crate::Progress::default());
+            progress.begin(crate::Stage::Comparing, 0);
+            let _status = super::status::StatusLine::start(progress, generated.spec_name.clone());
             let mut reader = Reader::default();
             Surface::read_into(&mut reader, &client, false)?;
             drop(client);
-            if let Some(types) = read("types.rs") {
+            if let Some(types) = types {
                 Surface::read_into(&mut reader, &types, true)?;
             }
-            Some(reader.finish())
+            reader.finish()
         }
         // The single `lib.rs` sdkgen wrote before the crate had modules of its own.
-        None => Surface::of(&read("lib.rs")?),
-    }
-}
-
-/// The public API changes from the SDK on disk to the generated one, when the API moved (the
-/// new one was read as its code was formatted; the old one is read now, a batch of items at
-/// a time).
-fn api_changes(on_disk: OnDisk, generated: &Generated) -> Option<Report> {
-    let src = on_disk.0?;
-    let progress = std::sync::Arc::new(crate::Progress::default());
-    progress.begin(crate::Stage::Comparing, 0);
-    let status = super::status::StatusLine::start(progress, generated.spec_name.clone());
-    let old = surface_on_disk(&src);
-    drop(status);
-    let old = old?;
+        None => Surface::of(&read("lib.rs")?)?,
+    };
     let report = compare(&old, &generated.surface);
     (!report.is_empty()).then_some(report)
 }

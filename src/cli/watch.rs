@@ -116,14 +116,13 @@ fn regenerate(
     let Ok(source) = read(Some(spec)) else {
         return Vec::new();
     };
-    let on_disk = sync::OnDisk::read(out);
     match generate_reporting(&source, options) {
         Ok(generated) => {
             // Saved without a change (or touched): nothing to write, nothing to report.
             let code = generated.code();
             if last.as_deref() != Some(code.as_str()) {
                 *last = Some(code);
-                let _ = sync::write(&source, &generated, out, on_disk);
+                let _ = sync::write(&source, &generated, out);
             }
             generated.files
         }

@@ -25,6 +25,11 @@ pub struct TagFeature {
 /// When an item is compiled: always (empty), or when any of these features is on.
 pub type Gate = Vec<String>;
 
+/// The features a generated crate has besides its tags' and its models' (`default`, the TLS
+/// stacks, traces, the test transport): `Cargo.toml`'s `[features]` declares them, and no tag
+/// takes their names.
+pub const CRATE_FEATURES: [&str; 5] = ["default", "rustls", "native-tls", "tracing", "testing"];
+
 /// The feature of the types only webhooks reach.
 pub const WEBHOOKS: &str = "webhooks";
 /// The feature of the models nothing reaches: defined by the spec, used by no operation and no
@@ -248,18 +253,10 @@ fn feature_names<'t>(tags: impl IntoIterator<Item = &'t String>) -> Vec<TagFeatu
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
         let mut base = kebab.trim_matches('-').to_string();
-        // The crate's own features (`default`, TLS, traces, the test transport) keep their
-        // names.
-        let own = [
-            "default",
-            "rustls",
-            "native-tls",
-            "tracing",
-            "testing",
-            WEBHOOKS,
-            UNREFERENCED,
-        ];
-        if base.is_empty() || own.contains(&base.as_str()) {
+        // The crate's own features keep their names.
+        let own =
+            |name: &str| CRATE_FEATURES.contains(&name) || [WEBHOOKS, UNREFERENCED].contains(&name);
+        if base.is_empty() || own(&base) {
             base = format!("tag-{base}").trim_end_matches('-').to_string();
         }
         let mut name = base.clone();

@@ -11,7 +11,7 @@ mod rename;
 mod schemas;
 mod streams;
 
-pub use features::{model_features, select, Gate, TagFeature};
+pub use features::{model_features, select, Gate, TagFeature, CRATE_FEATURES};
 pub use lower::lower;
 pub use operations::is_json as is_json_media;
 pub use schemas::SchemaType as PlaceType;

@@ -102,3 +102,36 @@ pub(super) fn toml_string(text: &str) -> String {
     out.push('"');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// The `[features]` a crate declares are its tags', its models' and
+    /// [`crate::ir::CRATE_FEATURES`]: the list tag names are kept off is the list written.
+    #[test]
+    fn the_crate_s_own_features_are_the_reserved_ones() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tags.yaml");
+        let source = crate::Source::from_path(std::path::Path::new(path)).unwrap();
+        let options = crate::Options {
+            tag_features: true,
+            ..crate::Options::default()
+        };
+        let api = crate::generate(&source, &options).unwrap().api;
+        let table: toml::Table = super::cargo_features(&api).parse().unwrap();
+        let declared: BTreeSet<&str> = table["features"]
+            .as_table()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let others: BTreeSet<&str> = api
+            .features
+            .iter()
+            .map(|f| f.name.as_str())
+            .chain(crate::ir::model_features(&api).iter().map(|m| m.0))
+            .collect();
+        let own: BTreeSet<&str> = declared.difference(&others).copied().collect();
+        assert_eq!(own, crate::ir::CRATE_FEATURES.into_iter().collect());
+    }
+}

@@ -64,14 +64,7 @@ enum Outcome {
 impl MockResponse {
     /// An answer with `status` and no body.
     pub fn status(status: u16) -> Self {
-        MockResponse {
-            outcome: Outcome::Answer {
-                status,
-                headers: Vec::new(),
-                body: Vec::new(),
-            },
-            delay: Duration::ZERO,
-        }
+        Self::answer(status, Vec::new(), Vec::new())
     }
 
     /// An answer with a JSON body (`Content-Type: application/json`).
@@ -90,19 +83,18 @@ impl MockResponse {
 
     /// An answer with a body of `content_type`.
     pub fn bytes(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        let answer = Self::status(status).header("content-type", content_type);
-        match answer.outcome {
-            Outcome::Answer {
-                status, headers, ..
-            } => MockResponse {
-                outcome: Outcome::Answer {
-                    status,
-                    headers,
-                    body: body.into(),
-                },
-                delay: answer.delay,
+        let headers = vec![("content-type".to_string(), content_type.to_string())];
+        Self::answer(status, headers, body.into())
+    }
+
+    fn answer(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        MockResponse {
+            outcome: Outcome::Answer {
+                status,
+                headers,
+                body,
             },
-            Outcome::ConnectError => answer,
+            delay: Duration::ZERO,
         }
     }
 

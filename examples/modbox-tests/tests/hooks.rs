@@ -2,6 +2,7 @@
 //! never part of it. Over HTTP to a server on 127.0.0.1, and through the test transport. (The
 //! traces are in `traces.rs`.)
 
+mod sandbox;
 mod support;
 
 use std::sync::{Arc, Mutex};
@@ -9,20 +10,9 @@ use std::time::Duration;
 
 use modbox::testing::{MockResponse, MockTransport};
 use modbox::{Attempt, Client, Hook, TransportError};
+use sandbox::{detail, id, TOKEN};
 use serde_json::json;
 use support::{Reply, Server};
-
-const TOKEN: &str = "tok-SECRET-42";
-const ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-
-fn detail() -> String {
-    json!({
-        "created_at": "2024-01-02T03:04:05Z", "description": null, "enabled": true, "id": ID,
-        "image": "python:3.12", "is_default": false, "memory_mb": 512, "name": "py",
-        "tag": "latest", "updated_at": "2024-01-02T03:04:05Z", "ttl_seconds": null
-    })
-    .to_string()
-}
 
 /// Writes down every call it gets, and signs each request with a header of its own.
 #[derive(Default, Clone)]
@@ -69,7 +59,7 @@ async fn hooks_see_each_attempt_in_order_across_a_retry() {
         .with_base_url(&server.base_url)
         .with_hook(first.clone())
         .with_hook(second.clone())
-        .update_sandbox_image(ID.parse().unwrap(), None)
+        .update_sandbox_image(id(), None)
         .await
         .unwrap();
     let expected = [
@@ -103,7 +93,7 @@ async fn hooks_see_a_timeout_through_the_test_transport() {
         .with_timeout(Duration::from_millis(200))
         .with_max_retries(0)
         .with_hook(recorder.clone())
-        .update_sandbox_image(ID.parse().unwrap(), None)
+        .update_sandbox_image(id(), None)
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
@@ -138,7 +128,7 @@ async fn a_hook_may_replace_the_body() {
     Client::new(TOKEN)
         .with_transport(mock.clone())
         .with_hook(Rewrite)
-        .update_sandbox_image(ID.parse().unwrap(), &update)
+        .update_sandbox_image(id(), &update)
         .await
         .unwrap();
     let sent: serde_json::Value = mock.requests()[0].json().unwrap();

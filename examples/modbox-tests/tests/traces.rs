@@ -2,6 +2,8 @@
 //! across a retry, covering the body, never the token. One test function, so that no other
 //! test thread of this binary touches tracing's global callsite state while it runs.
 
+mod sandbox;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -9,19 +11,7 @@ use std::time::{Duration, Instant};
 
 use modbox::testing::{MockResponse, MockTransport};
 use modbox::{Client, TransportFuture};
-use serde_json::json;
-
-const TOKEN: &str = "tok-SECRET-42";
-const ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-
-fn detail() -> String {
-    json!({
-        "created_at": "2024-01-02T03:04:05Z", "description": null, "enabled": true, "id": ID,
-        "image": "python:3.12", "is_default": false, "memory_mb": 512, "name": "py",
-        "tag": "latest", "updated_at": "2024-01-02T03:04:05Z", "ttl_seconds": null
-    })
-    .to_string()
-}
+use sandbox::{detail, id, TOKEN};
 
 #[tokio::test]
 async fn calls_are_spans() {
@@ -180,7 +170,7 @@ async fn each_call_is_a_span_with_http_attributes_across_a_retry() {
         .push(MockResponse::json(200, detail()));
     Client::new(TOKEN)
         .with_transport(mock)
-        .update_sandbox_image(ID.parse().unwrap(), None)
+        .update_sandbox_image(id(), None)
         .await
         .unwrap();
     let all = spans.spans.lock().unwrap().clone();
@@ -212,7 +202,7 @@ async fn the_span_covers_the_body() {
     let after = Duration::from_millis(400);
     Client::new(TOKEN)
         .with_transport(SlowBody { after })
-        .update_sandbox_image(ID.parse().unwrap(), None)
+        .update_sandbox_image(id(), None)
         .await
         .unwrap();
     let all = spans.spans.lock().unwrap().clone();

@@ -3,6 +3,7 @@
 //! (outcome, requests made, waits). Then the transport seam itself: a user's own stack in
 //! place of HTTP, and proof that the mock never opens a socket.
 
+mod sandbox;
 mod support;
 
 use std::sync::{Arc, Mutex};
@@ -11,20 +12,9 @@ use std::time::{Duration, Instant};
 use modbox::testing::{MockResponse, MockTransport};
 use modbox::types::SandboxImageDetail;
 use modbox::{Client, Error, ErrorBody, Transport, TransportError, TransportFuture};
+use sandbox::{detail, id, ID, TOKEN};
 use serde_json::json;
 use support::{Reply, Server};
-
-const TOKEN: &str = "tok-SECRET-42";
-const ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-
-fn detail() -> String {
-    json!({
-        "created_at": "2024-01-02T03:04:05Z", "description": null, "enabled": true, "id": ID,
-        "image": "python:3.12", "is_default": false, "memory_mb": 512, "name": "py",
-        "tag": "latest", "updated_at": "2024-01-02T03:04:05Z", "ttl_seconds": null
-    })
-    .to_string()
-}
 
 const INVALID: &str =
     r#"{"detail":[{"loc":["body","memory_mb"],"msg":"bad","type":"int_parsing"}]}"#;
@@ -110,7 +100,7 @@ async fn over_http(script: &[Step], timeout: Duration) -> Run {
         .with_base_url(&server.base_url)
         .with_timeout(timeout);
     let started = Instant::now();
-    let result = client.update_sandbox_image(ID.parse().unwrap(), None).await;
+    let result = client.update_sandbox_image(id(), None).await;
     let took = started.elapsed();
     let requests = server
         .requests()
@@ -137,7 +127,7 @@ async fn through_mock(script: &[Step], timeout: Duration) -> Run {
         .with_timeout(timeout)
         .with_transport(mock.clone());
     let started = Instant::now();
-    let result = client.update_sandbox_image(ID.parse().unwrap(), None).await;
+    let result = client.update_sandbox_image(id(), None).await;
     let took = started.elapsed();
     let requests = mock
         .requests()
@@ -242,7 +232,7 @@ async fn a_refused_connection_is_retried_through_the_mock() {
     let err = Client::new(TOKEN)
         .with_base_url("http://api.test")
         .with_transport(mock.clone())
-        .update_sandbox_image(ID.parse().unwrap(), None)
+        .update_sandbox_image(id(), None)
         .await
         .unwrap_err();
     let Error::Transport(e) = &err else {
@@ -266,10 +256,7 @@ async fn the_mock_records_the_body_and_answers_from_a_function() {
         ..Default::default()
     };
     let client = Client::new(TOKEN).with_transport(mock.clone());
-    let detail = client
-        .update_sandbox_image(ID.parse().unwrap(), &update)
-        .await
-        .unwrap();
+    let detail = client.update_sandbox_image(id(), &update).await.unwrap();
     assert_eq!(detail.memory_mb, 512);
     let [sent] = mock.requests().try_into().unwrap();
     assert_eq!(sent.method, "PUT");
@@ -285,7 +272,7 @@ async fn the_mock_records_the_body_and_answers_from_a_function() {
 async fn a_request_the_mock_has_no_answer_for_fails_and_says_so() {
     let err = Client::new(TOKEN)
         .with_transport(MockTransport::new())
-        .update_sandbox_image(ID.parse().unwrap(), None)
+        .update_sandbox_image(id(), None)
         .await
         .unwrap_err();
     assert!(
@@ -307,7 +294,7 @@ async fn the_mock_never_opens_a_socket() {
     Client::new(TOKEN)
         .with_base_url(&base_url)
         .with_transport(mock.clone())
-        .update_sandbox_image(ID.parse().unwrap(), None)
+        .update_sandbox_image(id(), None)
         .await
         .unwrap();
     assert_eq!(mock.requests().len(), 2);
@@ -353,7 +340,7 @@ async fn a_transport_of_ones_own_sends_every_attempt() {
     Client::new(TOKEN)
         .with_base_url(&server.base_url)
         .with_transport(transport)
-        .update_sandbox_image(ID.parse().unwrap(), None)
+        .update_sandbox_image(id(), None)
         .await
         .unwrap();
     assert_eq!(*sent.lock().unwrap(), ["PUT auth=true", "PUT auth=true"]);

@@ -1,6 +1,7 @@
 //! What the generated client sends and how it reads answers, against a recording HTTP server
 //! on 127.0.0.1. Assertions are on the exact bytes the server received.
 
+mod sandbox;
 mod support;
 
 use std::time::{Duration, Instant};
@@ -8,31 +9,9 @@ use std::time::{Duration, Instant};
 use modbox::runtime::{self, Auth};
 use modbox::types::{SandboxImageDetail, SandboxImageUpdate, ValidationErrorLocItems};
 use modbox::{Client, Error, ErrorBody, Nullable, RequestOptions};
+use sandbox::{detail_json, id, ID, TOKEN};
 use serde_json::json;
 use support::{Reply, Server};
-
-const TOKEN: &str = "tok-SECRET-42";
-const ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-
-fn id() -> uuid::Uuid {
-    ID.parse().unwrap()
-}
-
-fn detail_json() -> serde_json::Value {
-    json!({
-        "created_at": "2024-01-02T03:04:05Z",
-        "description": null,
-        "enabled": true,
-        "id": ID,
-        "image": "python:3.12",
-        "is_default": false,
-        "memory_mb": 512,
-        "name": "py",
-        "tag": "latest",
-        "updated_at": "2024-01-02T03:04:05Z",
-        "ttl_seconds": null
-    })
-}
 
 fn ok() -> Reply {
     Reply::json(200, &detail_json().to_string())
