@@ -77,12 +77,10 @@ fn stages(text: &str) -> [Duration; 7] {
         extra_derives: Vec::new(),
         tag_features: true,
         example_crate: Some("bench".into()),
+        file_gate: Vec::new(),
     };
-    let (code, _) = output::format_code(
-        emit::emit(&lowered.api, &options),
-        &sdkgen::Progress::default(),
-    )
-    .expect("formats");
+    let (code, _) =
+        output::format_code(&lowered.api, &options, &sdkgen::Progress::default()).expect("formats");
     lap(5, t);
     let t = Instant::now();
     let dir = std::env::temp_dir().join("sdkgen-stages");

@@ -179,13 +179,13 @@ pub fn generate_with(
         extra_derives: options.extra_derives.clone(),
         tag_features: options.tag_features,
         example_crate: options.tag_features.then(|| output::lib_name(&crate_name)),
+        file_gate: ir::Gate::new(),
     };
-    let tokens = emit::emit(&lowered.api, &emit_options);
     let spec_name = source.origin.file_name();
     // Each operation is a client method and a builder; each type one item (or a few).
     let items = 2 * lowered.api.operations.len() + lowered.api.types.len();
     progress.begin(Stage::Formatting, items);
-    let (parts, surface) = output::format_code(tokens, progress)
+    let (parts, surface) = output::format_code(&lowered.api, &emit_options, progress)
         .map_err(|message| source.refuse(vec![Diagnostic::error("", message)]))?;
     notes.extend(lowered.notes);
     if options.strict && !notes.is_empty() {

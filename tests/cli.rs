@@ -573,3 +573,37 @@ fn a_long_generation_shows_progress_on_a_terminal_only() {
     // Erased before the summary is printed.
     assert!(shown.contains("\r\x1b[2K"), "{shown}");
 }
+
+/// A crate with tags is a file per tag: a module file sdkgen wrote and would not write now
+/// (a tag since gone) is drift for `--check` and removed by `generate`; a file of the user's
+/// own beside them is neither.
+#[test]
+fn module_files_sdkgen_no_longer_writes_are_drift_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = format!("{}/tests/fixtures/tags.yaml", env!("CARGO_MANIFEST_DIR"));
+    let generate = ["generate", "--spec", &spec, "--out", "sdk"];
+    let first = sdkgen(dir.path(), &generate);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let client = dir.path().join("sdk/src/client");
+    let pets = std::fs::read_to_string(client.join("pets.rs")).unwrap();
+    assert!(pets.contains("pub fn list_pets"), "{pets}");
+    std::fs::write(client.join("gone.rs"), &pets).unwrap();
+    std::fs::write(client.join("mine.rs"), "// notes of my own\n").unwrap();
+
+    let check = sdkgen(dir.path(), &[&generate[..], &["--check"]].concat());
+    let stderr = text(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("extra: sdk/src/client/gone.rs"), "{stderr}");
+    assert!(!stderr.contains("mine.rs"), "{stderr}");
+
+    let second = sdkgen(dir.path(), &generate);
+    let stdout = text(&second.stdout);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert!(
+        stdout.contains("removed   sdk/src/client/gone.rs"),
+        "{stdout}"
+    );
+    assert!(!client.join("gone.rs").exists() && client.join("mine.rs").exists());
+    let check = sdkgen(dir.path(), &[&generate[..], &["--check"]].concat());
+    assert!(check.status.success(), "{}", text(&check.stderr));
+}

@@ -114,8 +114,9 @@ fn generated_crates_are_clippy_clean() {
 
 /// Cargo features per OpenAPI tag: a user who turns the defaults off and enables one tag gets
 /// that tag's operations and models, builds clippy-clean, and cannot call another tag's
-/// operation; a model no operation uses (`Coupon`) comes with `unreferenced-models`; the crate
-/// with no tag enabled still builds.
+/// operation; a model no operation uses (`Coupon`) comes with `unreferenced-models`; an
+/// untagged operation under a tag's paths (`/pets/$count`) comes with that tag, one under none
+/// (`/health`) always; the crate with no tag enabled still builds.
 #[test]
 fn tag_features_compile_only_the_enabled_tags() {
     let scratch = Scratch::new("features");
@@ -134,6 +135,7 @@ fn tag_features_compile_only_the_enabled_tags() {
             "pub async fn run(client: &shop::Client) -> Result<(), shop::Error> {{\n\
              let pets: Vec<shop::types::Pet> = client.list_pets().await?;\n\
              let _ = (pets, client.order_pet(1).await?, client.health().await?);\n\
+             let _: i64 = client.count_pets().await?;\n\
              let _ = shop::types::Coupon::default();\n\
              {extra}\n    Ok(())\n}}\n"
         )
@@ -181,12 +183,18 @@ fn tag_features_compile_only_the_enabled_tags() {
     );
     assert!(tls("rustls,pets", "rustls"), "rustls does not bring rustls");
 
-    let other_tag = "let _ = client.place_order(&shop::types::Order { pet: shop::types::Pet { name: String::new(), kind: shop::types::PetKind::Cat }, note: None }).await?;";
+    let other_tag = "let _ = client.place_order(&shop::types::Order { pet: shop::types::Pet { name: String::new(), kind: shop::types::PetKind::Cat }, note: None }).await?;\n\
+                     let _ = client.count_orders().await?;";
     std::fs::write(workspace.join("user/src/lib.rs"), user_code(other_tag)).unwrap();
     let out = scratch.cargo(&["check", "-p", "user", "--quiet"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && stderr.contains("no method named `place_order`"),
         "another tag's operation must be left out:\n{stderr}"
+    );
+    // An untagged operation under another tag's paths goes with that tag.
+    assert!(
+        stderr.contains("no method named `count_orders`"),
+        "{stderr}"
     );
 }

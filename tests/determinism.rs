@@ -38,7 +38,7 @@ fn generate_all(specs: &[PathBuf]) -> Vec<String> {
             let files: Vec<String> = generated
                 .crate_files()
                 .into_iter()
-                .map(|f| f.contents)
+                .map(|f| format!("{}\n{}", f.path.display(), f.contents))
                 .collect();
             format!("{}\n{}", files.join("\n"), notes.join("\n"))
         })

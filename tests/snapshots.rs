@@ -53,7 +53,8 @@ fn collect(items: &[syn::Item], name: &str, found: &mut Vec<String>) {
             syn::Item::Struct(s) if s.ident == name => found.push(one(item.clone())),
             syn::Item::Enum(e) if e.ident == name => found.push(one(item.clone())),
             syn::Item::Type(t) if t.ident == name => found.push(one(item.clone())),
-            syn::Item::Mod(m) if m.ident == "types" => {
+            // `types`, and the files of a crate split by features, inline.
+            syn::Item::Mod(m) if m.ident != "runtime" => {
                 if let Some((_, items)) = &m.content {
                     collect(items, name, found);
                 }
@@ -321,26 +322,81 @@ fn tag_features() {
         .contents;
     let features = &manifest[manifest.find("[features]").unwrap()..];
     insta::assert_snapshot!("tags-cargo-features", features);
+    let file = syn::parse_file(&generated.code()).unwrap();
     let gates: Vec<String> = [
         "ErrorBody",
         "list_pets",
         "order_pet",
+        "count_pets",
+        "count_orders",
         "health",
         "Pet",
         "Coupon",
     ]
     .iter()
     .map(|name| {
-        let item = item(&generated.code(), name);
-        let cfg = item
-            .lines()
-            .find(|l| l.contains("#[cfg("))
-            .map(str::trim)
-            .unwrap_or("(always)");
-        format!("{name}: {cfg}")
+        let mut found = Vec::new();
+        gates_of(&file.items, name, &mut Vec::new(), &mut found);
+        assert!(!found.is_empty(), "{name}");
+        format!("{name}: {}", found.join("; "))
     })
     .collect();
     insta::assert_snapshot!("tags-gates", gates.join("\n"));
+    // Each module a file of its own, declared in client.rs or types.rs.
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| f.path.to_string_lossy().replace('\\', "/"))
+        .filter(|p| p.starts_with("src/"))
+        .collect();
+    insta::assert_snapshot!("tags-files", paths.join("\n"));
+}
+
+/// Where the item `name` is, and what compiles it: each module around it (`mod pets`) and the
+/// item itself, with its `cfg` if it has one.
+fn gates_of(items: &[syn::Item], name: &str, outer: &mut Vec<String>, found: &mut Vec<String>) {
+    let cfg = |attrs: &[syn::Attribute]| {
+        let text = attrs
+            .iter()
+            .find(|a| a.path().is_ident("cfg"))
+            .map(|a| format!(" {}", quote::quote!(#a)))
+            .unwrap_or_default();
+        [("# [", "#["), (" (", "("), (" )", ")"), (" ,", ",")]
+            .iter()
+            .fold(text, |text, (from, to)| text.replace(from, to))
+    };
+    let here = |attrs: &[syn::Attribute], outer: &Vec<String>, found: &mut Vec<String>| {
+        let mut place = outer.clone();
+        place.push(format!("the item{}", cfg(attrs)));
+        found.push(place.join(" > "));
+    };
+    for item in items {
+        match item {
+            syn::Item::Struct(s) if s.ident == name => here(&s.attrs, outer, found),
+            syn::Item::Enum(e) if e.ident == name => {
+                here(&e.attrs, outer, found);
+                for v in &e.variants {
+                    found.push(format!("variant {}{}", v.ident, cfg(&v.attrs)));
+                }
+            }
+            syn::Item::Impl(i) => {
+                for member in &i.items {
+                    if let syn::ImplItem::Fn(f) = member {
+                        if f.sig.ident == name {
+                            here(&f.attrs, outer, found);
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident != "builder" => {
+                if let Some((_, items)) = &m.content {
+                    outer.push(format!("mod {}{}", m.ident, cfg(&m.attrs)));
+                    gates_of(items, name, outer, found);
+                    outer.pop();
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// What a user reads for broken documents: every error of the document at once, each with its

@@ -91,6 +91,18 @@ impl Surface {
         items::for_each(text, false, &mut |item| visit(reader, item))
     }
 
+    /// An item of module `module`, where a private module inline is a file of its models.
+    fn add_module_item(&mut self, module: &str, item: &syn::Item) {
+        match item {
+            syn::Item::Mod(m) if !is_pub(&m.vis) => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    self.add_module_item(module, item);
+                }
+            }
+            item => self.add_type(Some(module), item),
+        }
+    }
+
     fn add_type(&mut self, module: Option<&str>, item: &syn::Item) {
         let (ident, shape) = match item {
             syn::Item::Struct(s) if is_pub(&s.vis) => (&s.ident, Shape::Struct(fields(&s.fields))),
@@ -135,14 +147,21 @@ impl Reader {
                         _ => None,
                     }));
             }
+            // A file of the client's operations, inline (the code for `include!`).
+            syn::Item::Mod(m) if !is_pub(&m.vis) => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    self.root_item(item);
+                }
+            }
             syn::Item::Mod(m) if m.ident == "builder" => {
                 for item in m.content.iter().flat_map(|(_, items)| items) {
                     read_builder(item, &mut self.builders);
                 }
             }
             syn::Item::Mod(m) if is_pub(&m.vis) && m.ident != "runtime" => {
+                let module = m.ident.to_string();
                 for item in m.content.iter().flat_map(|(_, items)| items) {
-                    self.surface.add_type(Some(&m.ident.to_string()), item);
+                    self.surface.add_module_item(&module, item);
                 }
             }
             other => self.surface.add_type(None, other),
@@ -150,7 +169,7 @@ impl Reader {
     }
 
     /// What another reader read, added to this one's.
-    fn absorb(&mut self, other: Reader) {
+    pub fn absorb(&mut self, other: Reader) {
         self.surface.operations.extend(other.surface.operations);
         self.surface.types.extend(other.surface.types);
         for (name, builder) in other.builders {
@@ -165,7 +184,7 @@ impl Reader {
 
     /// An item of the `types` module.
     pub fn types_item(&mut self, item: &syn::Item) {
-        self.surface.add_type(Some("types"), item);
+        self.surface.add_module_item("types", item);
     }
 
     pub fn finish(mut self) -> Surface {

@@ -18,8 +18,18 @@ use crate::ir::{
     Success, Ty, TypeKind,
 };
 
-pub fn emit_builders<'a>(api: &'a Api, options: &'a EmitOptions) -> Section<'a> {
+/// The `builder` module: the builders of the operations `ops`, then `exports` (the client's
+/// re-exports of the builders in other files).
+pub fn emit_builders(
+    api: &Api,
+    options: EmitOptions,
+    ops: Vec<usize>,
+    exports: Vec<TokenStream>,
+) -> Section<'_> {
     let allows = super::generated_allows();
+    let builders = ops
+        .into_iter()
+        .map(move |i| builder(api, &api.operations[i], &options));
     Section::Block {
         head: quote! {
             /// What the client's methods return: a request to set optional parameters on, then
@@ -28,7 +38,7 @@ pub fn emit_builders<'a>(api: &'a Api, options: &'a EmitOptions) -> Section<'a> 
             #allows
             pub mod builder
         },
-        items: Box::new(api.operations.iter().map(|op| builder(api, op, options))),
+        items: Box::new(builders.chain(exports)),
     }
 }
 

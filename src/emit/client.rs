@@ -8,8 +8,14 @@ use super::{doc_attrs, gate_attr, ty_tokens, EmitOptions, Scope, Section};
 use crate::ir::{Api, AuthKind, Docs, Operation};
 
 /// The client's sections: the error types, constants and struct, then its `impl` block, whose
-/// methods are made one at a time.
-pub fn emit_client<'a>(api: &'a Api, options: &'a EmitOptions) -> Vec<Section<'a>> {
+/// methods (those of the operations `ops`) are made one at a time, then the declarations of
+/// the modules holding the other operations.
+pub fn emit_client<'a>(
+    api: &'a Api,
+    options: &'a EmitOptions,
+    ops: Vec<usize>,
+    modules: Vec<TokenStream>,
+) -> Vec<Section<'a>> {
     let base_url = api.base_url.clone().unwrap_or_default();
     let user_agent = &options.user_agent;
     let has_bearer = api.auth.iter().any(|a| a.kind == AuthKind::Bearer);
@@ -113,13 +119,42 @@ pub fn emit_client<'a>(api: &'a Api, options: &'a EmitOptions) -> Vec<Section<'a
 
         #credentials
     };
-    let operations = api.operations.iter().map(|op| operation(op, options));
-    vec![
+    let operations = ops
+        .into_iter()
+        .map(|i| operation(&api.operations[i], options));
+    let mut sections = vec![
         Section::Top(Box::new(std::iter::once(top))),
         Section::Block {
             head: quote!(#allows impl Client),
             items: Box::new(std::iter::once(fixed).chain(operations)),
         },
+    ];
+    if !modules.is_empty() {
+        sections.push(Section::Top(Box::new(modules.into_iter())));
+    }
+    sections
+}
+
+/// A file of operations (`src/client/<tag>.rs`): their methods, in an `impl Client` block of
+/// its own, and their builders, in a `builder` module the client's re-exports.
+pub fn emit_client_module(api: &Api, options: EmitOptions, ops: Vec<usize>) -> Vec<Section<'_>> {
+    let allows = super::generated_allows();
+    let imports = quote! {
+        #[allow(unused_imports)]
+        use super::*;
+    };
+    let methods = {
+        let (ops, options) = (ops.clone(), options.clone());
+        ops.into_iter()
+            .map(move |i| operation(&api.operations[i], &options))
+    };
+    vec![
+        Section::Top(Box::new(std::iter::once(imports))),
+        Section::Block {
+            head: quote!(#allows impl Client),
+            items: Box::new(methods),
+        },
+        super::builder::emit_builders(api, options, ops, Vec::new()),
     ]
 }
 

@@ -4,6 +4,7 @@ mod builder;
 mod client;
 mod derives;
 mod docs;
+mod layout;
 mod streams;
 
 pub(crate) use builder::borrowed;
@@ -12,8 +13,12 @@ pub(crate) use docs::for_rustdoc;
 mod types;
 mod unions;
 
+use std::rc::Rc;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+
+use derives::Derives;
 
 use crate::ir::{Api, Docs, Gate, Ty};
 
@@ -31,17 +36,153 @@ pub struct EmitOptions {
     /// The crate's name, for an example call in each operation's docs (compiled as doctests);
     /// `None` when the code is `include!`d, where the crate is the includer's.
     pub example_crate: Option<String>,
+    /// The features the file being emitted is compiled under: an item needs no `cfg` of
+    /// its own for them. Empty but while emitting a file of a split crate.
+    pub file_gate: Gate,
 }
 
-/// The SDK's code, in the two parts the output stage places: the root (the client, its
-/// request builders, the error body) and the `types` module's contents. The runtime module is
-/// added by the output stage as text, so its comments survive.
+/// Which files the SDK's code is in ([`layout`]): the root module's (the client, its request
+/// builders, the error body), the `types` module's, and in a crate split by features the
+/// files of their modules. The runtime module is added by the output stage as text, so its
+/// comments survive.
 ///
-/// Items are made on demand, a few at a time as the formatter takes them: the tokens of a large
-/// API never all exist at once (Microsoft Graph's would take gigabytes).
-pub struct Emitted<'a> {
-    pub root: Vec<Section<'a>>,
-    pub types: Vec<Section<'a>>,
+/// Each file's items are made on demand, a few at a time as the formatter takes them
+/// ([`Plan::emit_file`]): the tokens of a large API never all exist at once (Microsoft Graph's
+/// would take gigabytes), and files can be made and formatted on several threads.
+pub struct Plan {
+    client: Vec<layout::Unit>,
+    types: Vec<layout::Unit>,
+}
+
+/// One file of the code, as [`Plan::files`] lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `client.rs`: the client, the error body, and operations no feature gates.
+    Client,
+    /// `types.rs`: models no feature gates.
+    Types,
+    /// A module's file under `client/` or `types/`.
+    Module(Parent),
+}
+
+/// A module in a file of its own, under `client` or `types`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parent {
+    Client,
+    Types,
+}
+
+impl Parent {
+    /// The directory of its modules' files under `src/`, as the module is named.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Parent::Client => "client",
+            Parent::Types => "types",
+        }
+    }
+}
+
+impl Plan {
+    pub fn new(api: &Api, options: &EmitOptions) -> Plan {
+        let layout::Layout { client, types } = layout::Layout::new(api, options.tag_features);
+        Plan { client, types }
+    }
+
+    /// The files, in the order they are written: each with what it is and its module's name
+    /// (empty for `client.rs` and `types.rs`).
+    pub fn files(&self) -> Vec<(FileKind, &str)> {
+        fn modules(units: &[layout::Unit], parent: Parent) -> Vec<(FileKind, &str)> {
+            units[1..]
+                .iter()
+                .map(|u| (FileKind::Module(parent), u.module.as_deref().unwrap_or("")))
+                .collect()
+        }
+        let mut files = vec![(FileKind::Client, ""), (FileKind::Types, "")];
+        files.extend(modules(&self.client, Parent::Client));
+        files.extend(modules(&self.types, Parent::Types));
+        files
+    }
+
+    /// The sections of file `index` of [`Plan::files`].
+    pub(crate) fn emit_file<'a>(
+        &'a self,
+        api: &'a Api,
+        options: &'a EmitOptions,
+        derives: &Rc<Derives>,
+        index: usize,
+    ) -> Vec<Section<'a>> {
+        let (client_modules, types_modules) = (&self.client[1..], &self.types[1..]);
+        let in_file = |gate: &Gate| EmitOptions {
+            file_gate: gate.clone(),
+            ..options.clone()
+        };
+        match index {
+            0 => {
+                let builders = client_modules.iter().map(|unit| {
+                    let name = module_ident(unit);
+                    let cfg = gate_attr(&unit.gate, options);
+                    quote!(#cfg pub use super::#name::builder::*;)
+                });
+                let own = self.client[0].items.clone();
+                let mut root = client::emit_client(
+                    api,
+                    options,
+                    own.clone(),
+                    declare(client_modules, options, false),
+                );
+                root.push(builder::emit_builders(
+                    api,
+                    options.clone(),
+                    own,
+                    builders.collect(),
+                ));
+                root
+            }
+            1 => vec![types::emit_types(
+                api,
+                options.clone(),
+                derives.clone(),
+                self.types[0].items.clone(),
+                declare(types_modules, options, true),
+            )],
+            i if i - 2 < client_modules.len() => {
+                let unit = &client_modules[i - 2];
+                client::emit_client_module(api, in_file(&unit.gate), unit.items.clone())
+            }
+            i => {
+                let unit = &types_modules[i - 2 - client_modules.len()];
+                vec![types::emit_types_module(
+                    api,
+                    in_file(&unit.gate),
+                    derives.clone(),
+                    unit.items.clone(),
+                )]
+            }
+        }
+    }
+}
+
+/// What the extra derives of `options` go on: made once per thread that emits.
+pub(crate) fn derives(api: &Api, options: &EmitOptions) -> Rc<Derives> {
+    Rc::new(Derives::new(api, &options.extra_derives))
+}
+
+fn module_ident(unit: &layout::Unit) -> proc_macro2::Ident {
+    format_ident!("{}", unit.module.as_deref().unwrap_or_default())
+}
+
+/// The declarations of `units`' modules, each behind its features, and (`reexport`) a glob
+/// re-export of its items.
+fn declare(units: &[layout::Unit], options: &EmitOptions, reexport: bool) -> Vec<TokenStream> {
+    units
+        .iter()
+        .map(|unit| {
+            let name = module_ident(unit);
+            let cfg = gate_attr(&unit.gate, options);
+            let export = reexport.then(|| quote!(#cfg pub use #name::*;));
+            quote!(#cfg mod #name; #export)
+        })
+        .collect()
 }
 
 /// Items, each made when it is asked for.
@@ -54,15 +195,6 @@ pub enum Section<'a> {
     /// Items inside braces; `head` is what comes before the braces: attributes and
     /// `impl Client` or `pub mod builder`.
     Block { head: TokenStream, items: Items<'a> },
-}
-
-pub fn emit<'a>(api: &'a Api, options: &'a EmitOptions) -> Emitted<'a> {
-    let mut root = client::emit_client(api, options);
-    root.push(builder::emit_builders(api, options));
-    Emitted {
-        root,
-        types: vec![types::emit_types(api, options)],
-    }
 }
 
 /// Lints that spec text and spec names can trip and that say nothing about the generated
@@ -86,7 +218,7 @@ pub(crate) fn generated_allows() -> TokenStream {
 
 /// `#[cfg(any(feature = ...))]` for an item only some tags need; nothing for the rest.
 pub(crate) fn gate_attr(gate: &Gate, options: &EmitOptions) -> TokenStream {
-    if !options.tag_features || gate.is_empty() {
+    if !options.tag_features || gate.is_empty() || *gate == options.file_gate {
         return TokenStream::new();
     }
     match gate.as_slice() {

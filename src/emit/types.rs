@@ -1,5 +1,7 @@
 //! Models: the `types` module.
 
+use std::rc::Rc;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -10,28 +12,80 @@ use crate::ir::{
     TypeDef, TypeKind,
 };
 
-pub fn emit_types<'a>(api: &'a Api, options: &'a EmitOptions) -> Section<'a> {
-    let derives = Derives::new(api, &options.extra_derives);
+/// The `types` module's own file: its docs and lints, the models `types` (indices into the
+/// API's), then `modules`, the declarations of the files holding the others.
+pub fn emit_types(
+    api: &Api,
+    options: EmitOptions,
+    derives: Rc<Derives>,
+    types: Vec<usize>,
+    modules: Vec<TokenStream>,
+) -> Section<'_> {
     let allows = super::generated_allows().to_string();
     // Inner attributes: the module is a file of its own in a crate, inline for `include!`.
     let allows: TokenStream = allows.replacen('#', "#!", 1).parse().expect("an attribute");
+    // The modules' models name the runtime as `super::runtime`, as this file's do.
+    let runtime = (!modules.is_empty()).then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use super::runtime;
+        }
+    });
     let top = quote! {
         //! The API's models, one per schema.
         #allows
+        #runtime
     };
-    let items = api
-        .types
+    let models = models(api, options, derives, types);
+    Section::Top(Box::new(std::iter::once(top).chain(models).chain(modules)))
+}
+
+/// A file of models (`src/types/<tag>.rs`), which sees the rest through its parent's names.
+pub fn emit_types_module(
+    api: &Api,
+    options: EmitOptions,
+    derives: Rc<Derives>,
+    types: Vec<usize>,
+) -> Section<'_> {
+    let imports = quote! {
+        #[allow(unused_imports)]
+        use super::*;
+    };
+    Section::Top(Box::new(
+        std::iter::once(imports).chain(models(api, options, derives, types)),
+    ))
+}
+
+/// The models `types`, each with its multipart writer when a form sends it.
+fn models(
+    api: &Api,
+    options: EmitOptions,
+    derives: Rc<Derives>,
+    types: Vec<usize>,
+) -> impl Iterator<Item = TokenStream> + '_ {
+    let options = Rc::new(options);
+    let sent_as_parts: std::collections::HashSet<&str> =
+        api.part_types.iter().map(String::as_str).collect();
+    let parts: Vec<usize> = types
         .iter()
-        .map(move |t| emit_type(t, api, &derives.for_type(t), options));
-    let parts = api
-        .part_types
-        .iter()
-        .filter_map(|name| api.type_named(name))
-        .filter_map(move |t| match &t.kind {
-            TypeKind::Struct(s) => Some(emit_parts(&t.name, s, &gate_attr(&t.gate, options))),
+        .copied()
+        .filter(|&i| sent_as_parts.contains(api.types[i].name.as_str()))
+        .collect();
+    let items = {
+        let options = options.clone();
+        types
+            .into_iter()
+            .map(move |i| &api.types[i])
+            .map(move |t| emit_type(t, api, &derives.for_type(t), &options))
+    };
+    let parts = parts.into_iter().filter_map(move |i| {
+        let t = &api.types[i];
+        match &t.kind {
+            TypeKind::Struct(s) => Some(emit_parts(&t.name, s, &gate_attr(&t.gate, &options))),
             _ => None,
-        });
-    Section::Top(Box::new(std::iter::once(top).chain(items).chain(parts)))
+        }
+    });
+    items.chain(parts)
 }
 
 fn emit_type(t: &TypeDef, api: &Api, extra: &[TokenStream], options: &EmitOptions) -> TokenStream {

@@ -8,7 +8,9 @@ use proc_macro2::TokenStream;
 
 use quote::quote;
 
-use crate::emit::{Items, Section};
+use crate::changes::Reader;
+pub use crate::emit::Parent;
+use crate::emit::{FileKind, Items, Section};
 use crate::ir::Api;
 
 mod manifest;
@@ -29,29 +31,130 @@ const TESTING: &str = include_str!("../../templates/testing.rs");
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.tmpl");
 const README: &str = include_str!("../../templates/README.md.tmpl");
 
-/// The SDK's code, formatted: the root module's items and the `types` module's contents.
+/// The SDK's code, formatted: the root module's items, the `types` module's contents, and
+/// the files of the modules a crate split by features has under either.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Code {
     pub root: String,
     pub types: String,
+    pub modules: Vec<ModuleCode>,
+}
+
+/// A module's file: `src/client/<name>.rs` or `src/types/<name>.rs`, without its header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleCode {
+    pub parent: Parent,
+    pub name: String,
+    pub text: String,
+}
+
+impl ModuleCode {
+    /// Its path in the crate.
+    pub fn path(&self) -> PathBuf {
+        Path::new("src")
+            .join(self.parent.dir())
+            .join(format!("{}.rs", self.name))
+    }
 }
 
 /// The items the root re-exports from the runtime: everything a user names from it (the
 /// runtime module itself is hidden from the docs).
 const RUNTIME_EXPORTS: &str = "Attempt, File, Hook, Nullable, RequestOptions, Response, TokenFuture, TokenProvider, TokenRequest, Transport, TransportError, TransportFuture";
 
-/// Formats both parts of the emitted code, counting the items done in `progress`. Reads the
-/// SDK's public API as it goes, from the syntax trees the formatter parses anyway: a change
-/// report then never parses the new code again.
+/// Emits and formats the code of `api`, file by file on as many threads as there are cores
+/// (at most [`THREADS`]), counting the items done in `progress`. Reads the SDK's public API as
+/// it goes, from the syntax trees the formatter parses anyway: a change report then never
+/// parses the new code again. The bytes are the same whatever the number of threads: each
+/// file is formatted alone, and the files and what was read of them are put in order after.
 pub fn format_code(
-    emitted: crate::emit::Emitted,
+    api: &Api,
+    options: &crate::emit::EmitOptions,
     progress: &crate::Progress,
 ) -> Result<(Code, crate::changes::Surface), String> {
-    let mut reader = crate::changes::Reader::default();
-    let root = format_sections(emitted.root, progress, &mut |item| reader.root_item(item))?;
-    let types = format_sections(emitted.types, progress, &mut |item| reader.types_item(item))?;
-    Ok((Code { root, types }, reader.finish()))
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format_code_on(api, options, progress, threads.clamp(1, THREADS))
 }
+
+fn format_code_on(
+    api: &Api,
+    options: &crate::emit::EmitOptions,
+    progress: &crate::Progress,
+    threads: usize,
+) -> Result<(Code, crate::changes::Surface), String> {
+    let plan = crate::emit::Plan::new(api, options);
+    let files = plan.files();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = threads.min(files.len());
+    let work = || -> Vec<Formatted> {
+        let derives = crate::emit::derives(api, options);
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(kind, _)) = files.get(index) else {
+                return done;
+            };
+            let sections = plan.emit_file(api, options, &derives, index);
+            let mut reader = Reader::default();
+            let text = match kind {
+                FileKind::Types | FileKind::Module(Parent::Types) => {
+                    format_sections(sections, progress, &mut |i| reader.types_item(i))
+                }
+                _ => format_sections(sections, progress, &mut |i| reader.root_item(i)),
+            };
+            done.push((index, text.map(|text| (text, reader))));
+        }
+    };
+    let mut formatted: Vec<Formatted> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a formatting thread does not panic"))
+                .collect()
+        })
+    };
+    formatted.sort_by_key(|(index, _)| *index);
+    let mut surface = Reader::default();
+    let mut texts = Vec::with_capacity(files.len());
+    for ((_, result), (_, name)) in formatted.into_iter().zip(&files) {
+        let (text, reader) = result?;
+        surface.absorb(reader);
+        texts.push((text, name.to_string()));
+    }
+    let mut texts = texts.into_iter();
+    let (root, types) = (
+        texts.next().unwrap_or_default(),
+        texts.next().unwrap_or_default(),
+    );
+    let modules = texts
+        .zip(&files[2..])
+        .map(|((text, name), (kind, _))| ModuleCode {
+            parent: match kind {
+                FileKind::Module(parent) => *parent,
+                _ => unreachable!("files past the first two are modules"),
+            },
+            name,
+            text,
+        })
+        .collect();
+    Ok((
+        Code {
+            root: root.0,
+            types: types.0,
+            modules,
+        },
+        surface.finish(),
+    ))
+}
+
+/// A file's index, and its text and what was read of its API, or why it could not be made.
+type Formatted = (usize, Result<(String, Reader), String>);
+
+/// At most this many formatting threads: each holds a batch's tokens and syntax tree, and
+/// glibc gives each thread an arena of its own.
+const THREADS: usize = 2;
 
 /// How many items are formatted together: few enough that a batch's tokens and syntax tree
 /// stay small beside the text, enough that the per-batch work stays rare. Smaller batches also
@@ -173,12 +276,40 @@ pub fn include_file(api: &Api, code: &Code, spec_name: &str) -> String {
     out.push_str(&format!(
         "\npub use self::runtime::{{{RUNTIME_EXPORTS}}};\n\n"
     ));
-    out.push_str(&code.root);
+    out.push_str(&inline_modules(&code.root, code, Parent::Client));
     out.push_str("\npub mod types {\n");
-    indent_into(&mut out, &code.types);
+    indent_into(&mut out, &inline_modules(&code.types, code, Parent::Types));
     out.push_str("}\n\n#[doc(hidden)]\npub mod runtime {\n");
     indent_into(&mut out, &runtime(api, Kind::Include));
     out.push_str("}\n");
+    out
+}
+
+/// `text` with each declaration of a module of `parent` (a line `mod name;`) replaced by the
+/// module, inline: one file for the code of a crate split into several.
+fn inline_modules(text: &str, code: &Code, parent: Parent) -> String {
+    let modules: Vec<&ModuleCode> = code.modules.iter().filter(|m| m.parent == parent).collect();
+    if modules.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let declared = line
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_suffix(';'))
+            .and_then(|name| modules.iter().find(|m| m.name == name));
+        match declared {
+            Some(module) => {
+                out.push_str(&format!("mod {} {{\n", module.name));
+                indent_into(&mut out, &module.text);
+                out.push_str("}\n");
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
     out
 }
 
@@ -452,7 +583,7 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
                     .unwrap_or("(none: the API names no server)"),
             )
     };
-    vec![
+    let mut files = vec![
         File {
             path: "Cargo.toml".into(),
             contents: fill(CARGO_TOML, &cargo_features(api))
@@ -480,6 +611,12 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
             path: PathBuf::from("src").join("types.rs"),
             contents: format!("{}\n{}", header(spec_name), code.types),
         },
+    ];
+    files.extend(code.modules.iter().map(|module| File {
+        path: module.path(),
+        contents: format!("{}\n{}", header(spec_name), module.text),
+    }));
+    files.extend([
         File {
             path: PathBuf::from("src").join("runtime.rs"),
             contents: format!("{}\n{}", header(spec_name), runtime(api, Kind::Crate)),
@@ -488,7 +625,8 @@ pub fn crate_files(api: &Api, crate_name: &str, spec_name: &str, code: &Code) ->
             path: PathBuf::from("src").join("testing.rs"),
             contents: format!("{}\n{}", header(spec_name), TESTING),
         },
-    ]
+    ]);
+    files
 }
 
 /// A crate's `lib.rs`: its docs, its modules and what it re-exports, laid out as rustfmt
@@ -657,6 +795,35 @@ mod tests {
             .map(|d| d.name.replace('-', "_"))
             .collect();
         assert_eq!(used, listed);
+    }
+
+    /// One thread or several, the same files, bytes and surface (nexus: 32 files).
+    #[test]
+    fn threads_change_nothing() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/third-party/nexus.json"
+        );
+        let source = crate::Source::from_path(std::path::Path::new(path)).unwrap();
+        let options = crate::Options {
+            tag_features: true,
+            ..crate::Options::default()
+        };
+        let generated = crate::generate(&source, &options).unwrap();
+        let emit = crate::emit::EmitOptions {
+            user_agent: "sdk/1".into(),
+            extra_derives: vec!["Eq".into(), "Hash".into()],
+            tag_features: true,
+            example_crate: Some("sdk".into()),
+            file_gate: Vec::new(),
+        };
+        let progress = crate::Progress::default();
+        let one = super::format_code_on(&generated.api, &emit, &progress, 1).unwrap();
+        assert!(one.0.modules.len() > 20, "{}", one.0.modules.len());
+        for threads in [2, 3, 8] {
+            let many = super::format_code_on(&generated.api, &emit, &progress, threads).unwrap();
+            assert!(many == one, "{threads} threads");
+        }
     }
 
     /// Formatting in batches gives the bytes formatting the whole file at once gives: across

@@ -98,8 +98,13 @@ pub(super) fn operations_by_tag(api: &Api) -> String {
                 .map(|s| format!(": {}", one_line(s).trim()))
                 .unwrap_or_default();
             let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+            // An untagged operation under a tag's paths comes with that tag's feature.
+            let feature = match tag.trim().is_empty() && !op.gate.is_empty() {
+                true => format!(" (feature `{}`)", op.gate.join("` or `")),
+                false => String::new(),
+            };
             out.push_str(&format!(
-                "- `{}` (`{} {}`){deprecated}{}{summary}\n",
+                "- `{}` (`{} {}`){deprecated}{feature}{}{summary}\n",
                 op.name,
                 op.method.as_str(),
                 op.path.replace('`', "'"),
