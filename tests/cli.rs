@@ -607,3 +607,33 @@ fn module_files_sdkgen_no_longer_writes_are_drift_and_removed() {
     let check = sdkgen(dir.path(), &[&generate[..], &["--check"]].concat());
     assert!(check.status.success(), "{}", text(&check.stderr));
 }
+
+/// The change report reads the SDK on disk across its module files: a parameter made required
+/// in an operation of a tag's file is reported, breaking.
+#[test]
+fn the_change_report_reads_the_files_of_each_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = format!("{}/tests/fixtures/tags.yaml", env!("CARGO_MANIFEST_DIR"));
+    let spec = dir.path().join("shop.yaml");
+    std::fs::copy(&original, &spec).unwrap();
+    let generate = ["generate", "--spec", "shop.yaml", "--out", "sdk"];
+    let first = sdkgen(dir.path(), &generate);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(dir.path().join("sdk/src/client/pets.rs").exists());
+    let changed = std::fs::read_to_string(&original).unwrap().replace(
+        "      operationId: countPets\n",
+        "      operationId: countPets\n      parameters:\n        - { name: kind, in: query, required: true, schema: { type: string } }\n",
+    );
+    std::fs::write(&spec, changed).unwrap();
+    let second = sdkgen(dir.path(), &generate);
+    let stdout = text(&second.stdout);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert!(
+        stdout.contains("API changes: 1 breaking, 0 other"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("BREAKING  operation `count_pets`: newly required parameter `kind: &str`"),
+        "{stdout}"
+    );
+}

@@ -107,9 +107,8 @@ pub fn write(source: &Source, generated: &Generated, out: &Path) -> Outcome {
     Ok(())
 }
 
-/// The files of the `client` and `types` modules on disk, oldest layout first: `lib.rs`
-/// alone (before the crate had modules), or `client.rs` and `types.rs` and the files of their
-/// modules that sdkgen wrote, in the order of their paths.
+/// The code on disk, each file with whether it holds models: `client.rs` and the files of its
+/// modules that sdkgen wrote, then `types.rs` and those of its modules.
 fn code_on_disk(out: &Path) -> Vec<(bool, PathBuf)> {
     let src = out.join("src");
     let mut files = vec![(false, src.join("client.rs"))];
