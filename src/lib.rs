@@ -97,6 +97,10 @@ pub struct Generated {
     pub parts: output::Code,
     /// Its public API, for a change report.
     pub surface: changes::Surface,
+    /// The public API of each file: `client.rs`, `types.rs`, then the modules of `parts`
+    /// (the change report's, which build scripts do not compile).
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    pub(crate) file_surfaces: Vec<changes::Surface>,
     /// What was loosened or left out, each with its place in the spec.
     pub notes: Vec<Diagnostic>,
     /// Other files the spec refers to (`$ref: schemas/pet.yaml`), which it was generated from
@@ -185,8 +189,12 @@ pub fn generate_with(
     // Each operation is a client method and a builder; each type one item (or a few).
     let items = 2 * lowered.api.operations.len() + lowered.api.types.len();
     progress.begin(Stage::Formatting, items);
-    let (parts, surface) = output::format_code(&lowered.api, &emit_options, progress)
+    let (parts, file_surfaces) = output::format_code(&lowered.api, &emit_options, progress)
         .map_err(|message| source.refuse(vec![Diagnostic::error("", message)]))?;
+    let mut surface = changes::Surface::default();
+    for file in &file_surfaces {
+        surface.merge(file.clone());
+    }
     notes.extend(lowered.notes);
     if options.strict && !notes.is_empty() {
         let errors = notes.into_iter().map(|n| Diagnostic {
@@ -202,6 +210,7 @@ pub fn generate_with(
         api: lowered.api,
         parts,
         surface,
+        file_surfaces,
         notes,
         files,
     })

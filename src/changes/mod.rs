@@ -91,6 +91,12 @@ impl Surface {
         items::for_each(text, false, &mut |item| visit(reader, item))
     }
 
+    /// Adds what `other` has: the surfaces of two files of one SDK.
+    pub fn merge(&mut self, other: Surface) {
+        self.operations.extend(other.operations);
+        self.types.extend(other.types);
+    }
+
     /// An item of module `module`, where a private module inline is a file of its models.
     fn add_module_item(&mut self, module: &str, item: &syn::Item) {
         match item {

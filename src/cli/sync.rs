@@ -193,40 +193,62 @@ fn api_changes(out: &Path, generated: &Generated) -> Option<Report> {
         let report = compare(&Surface::of(&lib)?, &generated.surface);
         return (!report.is_empty()).then_some(report);
     }
-    if same_code(out, &on_disk, &generated.parts) {
+    let generated_files = generated_code(out, generated);
+    let unchanged = |path: &Path, old: &str| {
+        generated_files
+            .iter()
+            .find(|(p, _, _)| p == path)
+            .filter(|(_, text, _)| old.ends_with(*text))
+            .map(|(_, _, surface)| *surface)
+    };
+    let mut old = Surface::default();
+    let mut reader = Reader::default();
+    let mut changed = on_disk.len() != generated_files.len();
+    let mut status = None;
+    for (types, path) in &on_disk {
+        // A file at a time, each dropped once read; parsed only when it changed (what an
+        // unchanged file holds was read as the new code was formatted).
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        if let Some(surface) = unchanged(path, &text) {
+            old.merge(surface.clone());
+            continue;
+        }
+        changed = true;
+        status.get_or_insert_with(|| {
+            let progress = std::sync::Arc::new(crate::Progress::default());
+            progress.begin(crate::Stage::Comparing, 0);
+            super::status::StatusLine::start(progress, generated.spec_name.clone())
+        });
+        Surface::read_into(&mut reader, &text, *types)?;
+    }
+    if !changed {
         return None;
     }
-    let progress = std::sync::Arc::new(crate::Progress::default());
-    progress.begin(crate::Stage::Comparing, 0);
-    let _status = super::status::StatusLine::start(progress, generated.spec_name.clone());
-    let mut reader = Reader::default();
-    for (types, path) in &on_disk {
-        // A file at a time, each dropped once read.
-        if let Ok(text) = std::fs::read_to_string(path) {
-            Surface::read_into(&mut reader, &text, *types)?;
-        }
-    }
-    let report = compare(&reader.finish(), &generated.surface);
+    old.merge(reader.finish());
+    let report = compare(&old, &generated.surface);
     (!report.is_empty()).then_some(report)
 }
 
-/// Whether the code on disk is the generated code: the same files, each ending with the
-/// generated text (on disk each starts with sdkgen's header and, `client.rs`, its imports).
-fn same_code(out: &Path, on_disk: &[(bool, PathBuf)], new: &crate::output::Code) -> bool {
-    let src = out.join("src");
-    let mut expected: Vec<(PathBuf, &str)> = vec![
-        (src.join("client.rs"), &new.root),
-        (src.join("types.rs"), &new.types),
-    ];
-    expected.extend(
-        new.modules
-            .iter()
-            .map(|m| (out.join(m.path()), m.text.as_str())),
-    );
-    on_disk.len() == expected.len()
-        && expected
-            .iter()
-            .all(|(path, text)| std::fs::read_to_string(path).is_ok_and(|old| old.ends_with(text)))
+/// The generated code's files: each path, its text (without the header and imports the file
+/// on disk starts with), and its public API.
+fn generated_code<'g>(
+    out: &Path,
+    generated: &'g Generated,
+) -> Vec<(PathBuf, &'g str, &'g Surface)> {
+    let (src, code) = (out.join("src"), &generated.parts);
+    let paths = [src.join("client.rs"), src.join("types.rs")]
+        .into_iter()
+        .chain(code.modules.iter().map(|m| out.join(m.path())));
+    let texts = [code.root.as_str(), code.types.as_str()]
+        .into_iter()
+        .chain(code.modules.iter().map(|m| m.text.as_str()));
+    paths
+        .zip(texts)
+        .zip(&generated.file_surfaces)
+        .map(|((path, text), surface)| (path, text, surface))
+        .collect()
 }
 
 /// A unified diff of two texts, at most [`DIFF_LINES`] lines, indented under its file name.

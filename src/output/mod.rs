@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 
 use quote::quote;
 
-use crate::changes::Reader;
+use crate::changes::{Reader, Surface};
 pub use crate::emit::Parent;
 use crate::emit::{FileKind, Items, Section};
 use crate::ir::Api;
@@ -62,15 +62,17 @@ impl ModuleCode {
 const RUNTIME_EXPORTS: &str = "Attempt, File, Hook, Nullable, RequestOptions, Response, TokenFuture, TokenProvider, TokenRequest, Transport, TransportError, TransportFuture";
 
 /// Emits and formats the code of `api`, file by file on as many threads as there are cores
-/// (at most [`THREADS`]), counting the items done in `progress`. Reads the SDK's public API as
-/// it goes, from the syntax trees the formatter parses anyway: a change report then never
-/// parses the new code again. The bytes are the same whatever the number of threads: each
-/// file is formatted alone, and the files and what was read of them are put in order after.
+/// (at most [`THREADS`]), counting the items done in `progress`. Reads each file's public API
+/// as it goes, from the syntax trees the formatter parses anyway: a change report then never
+/// parses the new code again, and parses of the old only the files that changed. The bytes
+/// are the same whatever the number of threads: each file is formatted alone, and the files
+/// and what was read of them are put in order after. The surfaces are the files', in the
+/// order of `client.rs`, `types.rs`, then the modules of [`Code`].
 pub fn format_code(
     api: &Api,
     options: &crate::emit::EmitOptions,
     progress: &crate::Progress,
-) -> Result<(Code, crate::changes::Surface), String> {
+) -> Result<(Code, Vec<Surface>), String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     format_code_on(api, options, progress, threads.clamp(1, THREADS))
 }
@@ -80,7 +82,7 @@ fn format_code_on(
     options: &crate::emit::EmitOptions,
     progress: &crate::Progress,
     threads: usize,
-) -> Result<(Code, crate::changes::Surface), String> {
+) -> Result<(Code, Vec<Surface>), String> {
     let plan = crate::emit::Plan::new(api, options);
     let files = plan.files();
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -116,11 +118,12 @@ fn format_code_on(
         })
     };
     formatted.sort_by_key(|(index, _)| *index);
-    let mut surface = Reader::default();
+    let mut surfaces = Vec::with_capacity(files.len());
     let mut texts = Vec::with_capacity(files.len());
     for ((_, result), (_, name)) in formatted.into_iter().zip(&files) {
         let (text, reader) = result?;
-        surface.absorb(reader);
+        // A file holds its operations' methods and their builders both.
+        surfaces.push(reader.finish());
         texts.push((text, name.to_string()));
     }
     let mut texts = texts.into_iter();
@@ -145,7 +148,7 @@ fn format_code_on(
             types: types.0,
             modules,
         },
-        surface.finish(),
+        surfaces,
     ))
 }
 
