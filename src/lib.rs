@@ -95,12 +95,9 @@ pub struct Generated {
     pub api: ir::Api,
     /// The SDK's code in parts: a crate's files, or (joined) the file to `include!`.
     pub parts: output::Code,
-    /// Its public API, for a change report.
-    pub surface: changes::Surface,
-    /// The public API of each file: `client.rs`, `types.rs`, then the modules of `parts`
-    /// (the change report's, which build scripts do not compile).
-    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
-    pub(crate) file_surfaces: Vec<changes::Surface>,
+    /// The public API of each file, for a change report: `client.rs`, `types.rs`, then the
+    /// modules of `parts` ([`Generated::surface`] is the whole SDK's).
+    pub file_surfaces: Vec<changes::Surface>,
     /// What was loosened or left out, each with its place in the spec.
     pub notes: Vec<Diagnostic>,
     /// Other files the spec refers to (`$ref: schemas/pet.yaml`), which it was generated from
@@ -118,6 +115,15 @@ impl Generated {
     /// [`Generated::parts`] on each call, so a generation holds its code once.
     pub fn code(&self) -> String {
         output::include_file(&self.api, &self.parts, &self.spec_name)
+    }
+
+    /// The SDK's public API, its files' together.
+    pub fn surface(&self) -> changes::Surface {
+        let mut surface = changes::Surface::default();
+        for file in &self.file_surfaces {
+            surface.merge(file.clone());
+        }
+        surface
     }
 
     /// The files of a standalone crate: `Cargo.toml`, `README.md`, and in `src/` the root
@@ -191,10 +197,6 @@ pub fn generate_with(
     progress.begin(Stage::Formatting, items);
     let (parts, file_surfaces) = output::format_code(&lowered.api, &emit_options, progress)
         .map_err(|message| source.refuse(vec![Diagnostic::error("", message)]))?;
-    let mut surface = changes::Surface::default();
-    for file in &file_surfaces {
-        surface.merge(file.clone());
-    }
     notes.extend(lowered.notes);
     if options.strict && !notes.is_empty() {
         let errors = notes.into_iter().map(|n| Diagnostic {
@@ -209,7 +211,6 @@ pub fn generate_with(
         spec_name,
         api: lowered.api,
         parts,
-        surface,
         file_surfaces,
         notes,
         files,

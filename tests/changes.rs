@@ -102,7 +102,7 @@ fn the_surface_read_while_formatting_is_the_code_s() {
         let generated = Config::new().generate(path).unwrap();
         let parts = &generated.parts;
         let parsed = Surface::of_files(&parts.root, Some(&parts.types)).unwrap();
-        assert_eq!(generated.surface, parsed, "{fixture}");
+        assert_eq!(generated.surface(), parsed, "{fixture}");
         assert_eq!(Surface::of(&generated.code()).unwrap(), parsed, "{fixture}");
         assert!(
             compare(&Surface::default(), &parsed).changes.len() > 2,

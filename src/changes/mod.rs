@@ -175,7 +175,7 @@ impl Reader {
     }
 
     /// What another reader read, added to this one's.
-    pub fn absorb(&mut self, other: Reader) {
+    fn absorb(&mut self, other: Reader) {
         self.surface.operations.extend(other.surface.operations);
         self.surface.types.extend(other.surface.types);
         for (name, builder) in other.builders {
