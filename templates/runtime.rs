@@ -1888,6 +1888,158 @@ macro_rules! impl_string_enum {
 #[allow(unused_imports)]
 pub(crate) use impl_string_enum;
 
+/// A model's `Deserialize`: what serde's derive writes, in well under half the code for rustc
+/// to check (GitHub's 1,933 models: most of the SDK's compile time was serde's derived
+/// visitors). The same decoding: fields by their wire names, any order; a field given twice is
+/// an error; a required one left out is an error unless its type is an `Option` (then `None`,
+/// as serde does); an optional one left out is its `Default`; properties the model does not
+/// name go to `rest` (kept), or are skipped. Not a sequence for a struct, which no JSON API
+/// sends. Invoked from the `types` module, where `super::runtime` is this module.
+#[allow(unused_macros)]
+macro_rules! impl_deserialize {
+    ($name:ident {
+        required = [$($required:ident $(= $required_wire:literal)?),* $(,)?],
+        optional = [$($optional:ident $(= $optional_wire:literal)?),* $(,)?]
+        $(, rest = $rest:ident)? $(,)?
+    }) => {
+        #[allow(deprecated)]
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$name, A::Error> {
+                        $(let mut $required = ::std::option::Option::None;)*
+                        $(let mut $optional = ::std::option::Option::None;)*
+                        $(let mut $rest = ::std::collections::BTreeMap::new();)?
+                        while let ::std::option::Option::Some(key) = map.next_key::<super::runtime::FieldName<'de>>()? {
+                            match key.as_str() {
+                                $(super::runtime::impl_deserialize!(@wire $required $($required_wire)?) => {
+                                    super::runtime::take_field(&mut map, &mut $required, super::runtime::impl_deserialize!(@wire $required $($required_wire)?))?
+                                })*
+                                $(super::runtime::impl_deserialize!(@wire $optional $($optional_wire)?) => {
+                                    super::runtime::take_field(&mut map, &mut $optional, super::runtime::impl_deserialize!(@wire $optional $($optional_wire)?))?
+                                })*
+                                _ => super::runtime::impl_deserialize!(@other map key $($rest)?),
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $($required: super::runtime::required_field($required, super::runtime::impl_deserialize!(@wire $required $($required_wire)?))?,)*
+                            $($optional: $optional.unwrap_or_default(),)*
+                            $($rest,)?
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    };
+    (@wire $field:ident $wire:literal) => { $wire };
+    (@wire $field:ident) => { stringify!($field) };
+    (@other $map:ident $key:ident $rest:ident) => {{
+        $rest.insert($key.into_owned(), $map.next_value()?);
+    }};
+    (@other $map:ident $key:ident) => {{
+        $map.next_value::<::serde::de::IgnoredAny>()?;
+    }};
+}
+#[allow(unused_imports)]
+pub(crate) use impl_deserialize;
+
+/// An object's key, borrowed from the input where the format allows.
+pub struct FieldName<'de>(std::borrow::Cow<'de, str>);
+
+impl FieldName<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FieldName<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(FieldName(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(FieldName(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(FieldName(std::borrow::Cow::Owned(v)))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                std::str::from_utf8(v)
+                    .map(|v| FieldName(std::borrow::Cow::Owned(v.to_owned())))
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(v), &self))
+            }
+        }
+        deserializer.deserialize_identifier(Visitor)
+    }
+}
+
+/// Reads the value of field `name` into its slot; a second value for it is an error.
+#[inline]
+pub fn take_field<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(<A::Error as serde::de::Error>::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// A required field's value: when the object left it out, an error, or `None` for an
+/// `Option` (serde's own rule: such a field decodes as a value that is not there).
+#[inline]
+pub fn required_field<'de, T: serde::Deserialize<'de>, E: serde::de::Error>(
+    slot: Option<T>,
+    name: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::deserialize(Missing(name, std::marker::PhantomData)),
+    }
+}
+
+/// The value of a field that is not there: `None` to an `Option`, "missing field" to the rest.
+struct Missing<E>(&'static str, std::marker::PhantomData<E>);
+
+impl<'de, E: serde::de::Error> serde::Deserializer<'de> for Missing<E> {
+    type Error = E;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, E> {
+        Err(E::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
 /// Decodes a string enum: a value it knows becomes its variant, any other string `Unknown`.
 /// One generic visitor here keeps each generated enum's `Deserialize` to a single call.
 pub fn string_enum<'de, D: serde::Deserializer<'de>, T: for<'a> From<&'a str>>(

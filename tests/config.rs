@@ -27,10 +27,7 @@ fn compile_writes_the_named_file_once_and_generate_returns_the_same_code() {
     let generated = config.generate(tasks_spec()).unwrap();
     assert_eq!(written, generated.code());
     assert!(written.contains("\"tasks_api/1.0.0 (Rust; sdkgen "));
-    assert!(
-        written.contains("::serde::Serialize, ::serde::Deserialize, Eq"),
-        "extra derive"
-    );
+    assert!(written.contains("::serde::Serialize, Eq)]"), "extra derive");
 
     let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));

@@ -53,6 +53,14 @@ fn collect(items: &[syn::Item], name: &str, found: &mut Vec<String>) {
             syn::Item::Struct(s) if s.ident == name => found.push(one(item.clone())),
             syn::Item::Enum(e) if e.ident == name => found.push(one(item.clone())),
             syn::Item::Type(t) if t.ident == name => found.push(one(item.clone())),
+            // A runtime macro's impls for the type (`impl_deserialize!(Name { .. })`).
+            syn::Item::Macro(m)
+                if m.mac.tokens.clone().into_iter().next().is_some_and(
+                    |t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == name),
+                ) =>
+            {
+                found.push(one(item.clone()))
+            }
             // `types`, and the files of a crate split by features, inline.
             syn::Item::Mod(m) if m.ident != "runtime" => {
                 if let Some((_, items)) = &m.content {

@@ -146,15 +146,55 @@ fn emit_struct(
             pub #name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
+    let decoding = impl_deserialize(name, s);
     quote! {
         #cfg
         #docs
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize #(, #extra)*)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize #(, #extra)*)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        #cfg
+        #decoding
     }
+}
+
+/// The struct's `Deserialize`, by the runtime's `impl_deserialize!`: its fields, those that
+/// must be there and those that may be left out, each with its wire name where that is not
+/// the field's own, and where properties the model does not name go. (serde's derive wrote
+/// the same decoding in over twice the code, most of a large SDK's compile time.)
+fn impl_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let entry = |f: &Field| {
+        let ident = format_ident!("{}", f.name);
+        match f.name == f.wire_name {
+            true => quote!(#ident),
+            false => {
+                let wire = &f.wire_name;
+                quote!(#ident = #wire)
+            }
+        }
+    };
+    let required = s.fields.iter().filter(|f| is_required(f)).map(entry);
+    let optional = s.fields.iter().filter(|f| !is_required(f)).map(entry);
+    let rest = s.additional.as_ref().map(|a| {
+        let rest = format_ident!("{}", a.name);
+        quote!(, rest = #rest)
+    });
+    quote! {
+        super::runtime::impl_deserialize!(#name {
+            required = [#(#required),*],
+            optional = [#(#optional),*]
+            #rest
+        });
+    }
+}
+
+/// Whether decoding needs the field: the absent `Option` of a required nullable field is
+/// `None` all the same (serde's rule, kept by the runtime).
+fn is_required(f: &Field) -> bool {
+    matches!(f.presence, Presence::Required | Presence::RequiredNullable)
 }
 
 /// The typed headers of an answer: each optional, read leniently by the runtime.
@@ -202,11 +242,11 @@ fn emit_field(f: &Field) -> TokenStream {
         Presence::RequiredNullable => (quote!(::std::option::Option<#inner>), quote!()),
         Presence::Optional => (
             quote!(::std::option::Option<#inner>),
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+            quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")]),
         ),
         Presence::OptionalNullable => (
             quote!(super::runtime::Nullable<#inner>),
-            quote!(#[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]),
+            quote!(#[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]),
         ),
     };
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));

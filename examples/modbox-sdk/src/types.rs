@@ -12,16 +12,9 @@
     clippy::tabs_in_doc_comments,
     deprecated
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct HttpValidationError {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     /// Properties the spec does not name (a newer server's), sent back as they came.
     #[serde(flatten)]
@@ -31,8 +24,13 @@ pub struct HttpValidationError {
     >,
 }
 
+super::runtime::impl_deserialize!(
+    HttpValidationError { required = [], optional = [detail], rest =
+    additional_properties }
+);
+
 /// Full image representation returned from the API.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SandboxImageDetail {
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -42,17 +40,17 @@ pub struct SandboxImageDetail {
     pub is_default: bool,
     pub memory_mb: i64,
     pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub readiness_port: super::runtime::Nullable<i64>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub registry_id: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub registry_name: super::runtime::Nullable<::std::string::String>,
     pub tag: ::std::string::String,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub ttl_seconds: super::runtime::Nullable<i64>,
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub workspace_id: super::runtime::Nullable<::uuid::Uuid>,
     /// Properties the spec does not name (a newer server's), sent back as they came.
     #[serde(flatten)]
@@ -62,39 +60,44 @@ pub struct SandboxImageDetail {
     >,
 }
 
+super::runtime::impl_deserialize!(
+    SandboxImageDetail { required = [created_at, description, enabled, id, image,
+    is_default, memory_mb, name, tag, updated_at], optional = [readiness_port,
+    registry_id, registry_name, ttl_seconds, workspace_id], rest = additional_properties
+    }
+);
+
 /// Request body for updating an image (all fields optional).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct SandboxImageUpdate {
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub description: super::runtime::Nullable<::std::string::String>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub enabled: super::runtime::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub image: super::runtime::Nullable<::std::string::String>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub is_default: super::runtime::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub memory_mb: super::runtime::Nullable<i64>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub name: super::runtime::Nullable<::std::string::String>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub readiness_port: super::runtime::Nullable<i64>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub registry_id: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub tag: super::runtime::Nullable<::std::string::String>,
-    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub ttl_seconds: super::runtime::Nullable<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+super::runtime::impl_deserialize!(
+    SandboxImageUpdate { required = [], optional = [description, enabled, image,
+    is_default, memory_mb, name, readiness_port, registry_id, tag, ttl_seconds] }
+);
+
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValidationError {
     pub loc: ::std::vec::Vec<ValidationErrorLocItems>,
     pub msg: ::std::string::String,
@@ -107,6 +110,11 @@ pub struct ValidationError {
         ::serde_json::Value,
     >,
 }
+
+super::runtime::impl_deserialize!(
+    ValidationError { required = [loc, msg, type_ = "type"], optional = [], rest =
+    additional_properties }
+);
 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]

@@ -127,3 +127,53 @@ fn nullable_conversions() {
     assert_eq!(Nullable::Value("a").value(), Some(&"a"));
     assert!(Nullable::<u8>::Null.is_null() && Nullable::<u8>::Absent.is_absent());
 }
+
+/// Models decode by the runtime's `impl_deserialize!`, not serde's derive: the same result
+/// whether a key is borrowed from the input, escaped (so copied), or read from a stream.
+#[test]
+fn keys_decode_however_the_input_spells_them() {
+    let text = serde_json::to_string(&detail()).unwrap();
+    let from_str: SandboxImageDetail = serde_json::from_str(&text).unwrap();
+    let from_reader: SandboxImageDetail = serde_json::from_reader(text.as_bytes()).unwrap();
+    let escaped = text.replace("\"memory_mb\"", "\"memory\\u005fmb\"");
+    let from_escaped: SandboxImageDetail = serde_json::from_str(&escaped).unwrap();
+    assert_eq!(from_str.memory_mb, 512);
+    assert_eq!(from_reader, from_str);
+    assert_eq!(from_escaped, from_str);
+    assert!(from_str.additional_properties.is_empty());
+}
+
+/// What serde's derive refused is still refused, with its words: a field twice, a required
+/// one missing, a value that is not an object; a required nullable left out is `None`.
+#[test]
+fn decoding_errors_name_the_field_as_serde_did() {
+    let text = serde_json::to_string(&detail()).unwrap();
+    let twice = text.replacen('{', "{\"name\":\"a\",", 1);
+    let err = serde_json::from_str::<SandboxImageDetail>(&twice).unwrap_err();
+    assert!(err.to_string().contains("duplicate field `name`"), "{err}");
+
+    let mut input = detail();
+    input.as_object_mut().unwrap().remove("tag");
+    let err = serde_json::from_value::<SandboxImageDetail>(input).unwrap_err();
+    assert_eq!(err.to_string(), "missing field `tag`");
+
+    let err = serde_json::from_str::<SandboxImageDetail>("[1]").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("invalid type: sequence, expected struct SandboxImageDetail"),
+        "{err}"
+    );
+
+    let mut input = detail();
+    input.as_object_mut().unwrap().remove("description");
+    let decoded: SandboxImageDetail = serde_json::from_value(input).unwrap();
+    assert_eq!(decoded.description, None);
+
+    let kept: SandboxImageDetail = serde_json::from_value({
+        let mut input = detail();
+        input["newer"] = json!({"a": [1, 2]});
+        input
+    })
+    .unwrap();
+    assert_eq!(kept.additional_properties["newer"], json!({"a": [1, 2]}));
+}
