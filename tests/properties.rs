@@ -40,8 +40,8 @@ struct Property {
     nullable: bool,
 }
 
-/// Property names that collide once made Rust identifiers, are keywords, or are not
-/// identifiers at all.
+/// Property names that collide once made Rust identifiers, are keywords, are not
+/// identifiers at all, or are what the generated code names its own locals.
 const NAMES: &[&str] = &[
     "id",
     "name",
@@ -61,6 +61,12 @@ const NAMES: &[&str] = &[
     "$ref",
     "Self",
     "crate",
+    // The names `impl_deserialize!` uses inside its decoding (hygiene keeps them apart).
+    "map",
+    "key",
+    "deserializer",
+    "f",
+    "Visitor",
 ];
 const ENUM_VALUES: &[&str] = &["a", "A", "b-c", "1", "", "on", "ON", "Self", "x y"];
 

@@ -168,12 +168,11 @@ fn emit_struct(
 fn impl_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let entry = |f: &Field| {
         let ident = format_ident!("{}", f.name);
-        match f.name == f.wire_name {
-            true => quote!(#ident),
-            false => {
-                let wire = &f.wire_name;
-                quote!(#ident = #wire)
-            }
+        if f.name == f.wire_name {
+            quote!(#ident)
+        } else {
+            let wire = &f.wire_name;
+            quote!(#ident = #wire)
         }
     };
     let required = s.fields.iter().filter(|f| is_required(f)).map(entry);
@@ -191,8 +190,9 @@ fn impl_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     }
 }
 
-/// Whether decoding needs the field: the absent `Option` of a required nullable field is
-/// `None` all the same (serde's rule, kept by the runtime).
+/// Whether the field goes in the macro's `required` list: every field the spec requires,
+/// nullable or not (the runtime decodes a required nullable field left out as `None`, as
+/// serde's derive did).
 fn is_required(f: &Field) -> bool {
     matches!(f.presence, Presence::Required | Presence::RequiredNullable)
 }
