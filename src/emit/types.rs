@@ -237,16 +237,18 @@ fn emit_field(f: &Field) -> TokenStream {
         let wire = &f.wire_name;
         quote!(#[serde(rename = #wire)])
     });
+    // `default` is for the derives that read serde's attributes besides serde's own (a user's
+    // `schemars::JsonSchema` takes it for "may be left out"); decoding is `impl_deserialize!`.
     let (ty, attrs) = match f.presence {
         Presence::Required => (inner, quote!()),
         Presence::RequiredNullable => (quote!(::std::option::Option<#inner>), quote!()),
         Presence::Optional => (
             quote!(::std::option::Option<#inner>),
-            quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")]),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
         ),
         Presence::OptionalNullable => (
             quote!(super::runtime::Nullable<#inner>),
-            quote!(#[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]),
+            quote!(#[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]),
         ),
     };
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));

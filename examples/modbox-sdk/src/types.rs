@@ -14,7 +14,7 @@
 )]
 #[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct HttpValidationError {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     /// Properties the spec does not name (a newer server's), sent back as they came.
     #[serde(flatten)]
@@ -40,17 +40,17 @@ pub struct SandboxImageDetail {
     pub is_default: bool,
     pub memory_mb: i64,
     pub name: ::std::string::String,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub readiness_port: super::runtime::Nullable<i64>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub registry_id: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub registry_name: super::runtime::Nullable<::std::string::String>,
     pub tag: ::std::string::String,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub ttl_seconds: super::runtime::Nullable<i64>,
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub workspace_id: super::runtime::Nullable<::uuid::Uuid>,
     /// Properties the spec does not name (a newer server's), sent back as they came.
     #[serde(flatten)]
@@ -70,25 +70,25 @@ super::runtime::impl_deserialize!(
 /// Request body for updating an image (all fields optional).
 #[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct SandboxImageUpdate {
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub description: super::runtime::Nullable<::std::string::String>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub enabled: super::runtime::Nullable<bool>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub image: super::runtime::Nullable<::std::string::String>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub is_default: super::runtime::Nullable<bool>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub memory_mb: super::runtime::Nullable<i64>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub name: super::runtime::Nullable<::std::string::String>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub readiness_port: super::runtime::Nullable<i64>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub registry_id: super::runtime::Nullable<::uuid::Uuid>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub tag: super::runtime::Nullable<::std::string::String>,
-    #[serde(skip_serializing_if = "super::runtime::Nullable::is_absent")]
+    #[serde(default, skip_serializing_if = "super::runtime::Nullable::is_absent")]
     pub ttl_seconds: super::runtime::Nullable<i64>,
 }
 
