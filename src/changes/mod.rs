@@ -176,8 +176,7 @@ impl Reader {
 
     /// What another reader read, added to this one's.
     fn absorb(&mut self, other: Reader) {
-        self.surface.operations.extend(other.surface.operations);
-        self.surface.types.extend(other.surface.types);
+        self.surface.merge(other.surface);
         for (name, builder) in other.builders {
             let mine = self.builders.entry(name).or_default();
             mine.setters.extend(builder.setters);

@@ -203,10 +203,9 @@ fn api_changes(out: &Path, on_disk: &[(bool, PathBuf)], generated: &Generated) -
     let generated_files = generated_code(out, generated);
     let unchanged = |path: &Path, old: &str| {
         generated_files
-            .iter()
-            .find(|(p, _, _)| p == path)
-            .filter(|(_, text, _)| old.ends_with(*text))
-            .map(|(_, _, surface)| *surface)
+            .get(path)
+            .filter(|(text, _)| old.ends_with(*text))
+            .map(|(_, surface)| *surface)
     };
     let mut old = Surface::default();
     let mut reader = Reader::default();
@@ -238,12 +237,12 @@ fn api_changes(out: &Path, on_disk: &[(bool, PathBuf)], generated: &Generated) -
     (!report.is_empty()).then_some(report)
 }
 
-/// The generated code's files: each path, its text (without the header and imports the file
-/// on disk starts with), and its public API.
+/// The generated code's files by path: each one's text (without the header and imports the
+/// file on disk starts with), and its public API.
 fn generated_code<'g>(
     out: &Path,
     generated: &'g Generated,
-) -> Vec<(PathBuf, &'g str, &'g Surface)> {
+) -> std::collections::HashMap<PathBuf, (&'g str, &'g Surface)> {
     let (src, code) = (out.join("src"), &generated.parts);
     let paths = [src.join("client.rs"), src.join("types.rs")]
         .into_iter()
@@ -254,7 +253,7 @@ fn generated_code<'g>(
     paths
         .zip(texts)
         .zip(&generated.file_surfaces)
-        .map(|((path, text), surface)| (path, text, surface))
+        .map(|((path, text), surface)| (path, (text, surface)))
         .collect()
 }
 
